@@ -1,0 +1,113 @@
+# convprof — build, test, run, install.
+#
+#   make            build ./convprof
+#   make check      install missing packages, build, run every test
+#   make run        install missing packages, build, profile the default workload
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean      remove everything the build made
+#   V=1             show the commands
+
+VERSION := 0.1.0
+GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null)
+FULL_VERSION := $(VERSION)$(if $(GIT_REV),-g$(GIT_REV))
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter
+OUT := build
+
+CPPFLAGS += -D_GNU_SOURCE -DCP_VERSION='"$(FULL_VERSION)"' \
+	-Iinclude -Iprofiler -Iworkloads -Ireports -I$(OUT)
+ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -fopenmp -MMD -MP
+LDLIBS := -lpfm -lhwloc -ljansson -lm -fopenmp
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# Debian 12 packages: building, then testing. `make deps` installs the missing.
+BUILD_PKGS := gcc make libc6-dev pkg-config libpfm4-dev libhwloc-dev \
+	libjansson-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
+	libdnnl-dev libsqlite3-dev
+TEST_PKGS := mandoc man-db hwloc jq procps
+
+SRCS := $(wildcard profiler/*.c workloads/*.c reports/*.c)
+OBJS := $(SRCS:%.c=$(OUT)/%.o)
+LIB_OBJS := $(filter-out $(OUT)/profiler/convprof.o,$(OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
+
+MANPAGES := $(wildcard man/*.1)
+
+.PHONY: all check run install uninstall clean deps deps-build tests bench
+.DELETE_ON_ERROR:
+
+all: convprof
+
+convprof: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(OUT)/%.o: %.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+
+# Installing is only tried for what is missing: the check is a dpkg-query per
+# package, cheap enough for check and run to do it every time.
+missing_pkgs = for p in $(1); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done
+
+deps:
+	@missing="$$($(call missing_pkgs,$(or $(PKGS),$(BUILD_PKGS) $(TEST_PKGS))))"; \
+	missing=$$(echo $$missing); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "deps: installing $$missing"; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "deps: not root; run: sudo apt-get install $$missing" >&2; exit 1; \
+	fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing
+
+deps-build:
+	@$(MAKE) --no-print-directory deps PKGS="$(BUILD_PKGS)"
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory convprof tests
+	$(Q)tests/run-tests.sh
+
+tests: convprof $(UNIT_BINS)
+
+run: deps-build
+	$(Q)$(MAKE) --no-print-directory convprof
+	./convprof topology
+
+install: convprof
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 convprof $(DESTDIR)$(BINDIR)/convprof
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/convprof
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
+
+clean:
+	rm -rf $(OUT) convprof tests/out
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

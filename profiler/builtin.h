@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CONVPROF_BUILTIN_H
+#define CONVPROF_BUILTIN_H
+
+/*
+ * One function per subcommand, in profiler/cmd-<name>.c. argv[0] is the
+ * command's name; the return value is the process's exit status:
+ * 0 success, 1 failure, 2 usage error.
+ */
+int cmd_topology(int argc, const char **argv);
+int cmd_list(int argc, const char **argv);
+
+#endif

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/*
+ * convprof: git/perf-style dispatch. One table of commands; each lives in
+ * cmd-<name>.c and parses its own options.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "parse-options.h"
+#include "util.h"
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, const char **argv);
+	const char *summary;
+};
+
+static const struct cmd_struct commands[] = {
+	{ "list", cmd_list, "list the events and models convprof can measure here, and why not" },
+	{ "topology", cmd_topology, "show the hwloc topology, caches and a pinning plan" },
+};
+
+static const struct cmd_struct *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_main_help(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: convprof [--version] [--help] <command> [<options>]\n\n"
+		    "convprof profiles the convolution layers of CNN inference on CPUs.\n\n"
+		    "commands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(fp, "   %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp, "\n'convprof help <command>' or 'convprof <command> --help' shows a command's options;\n"
+		    "'man convprof-<command>' describes it in full.\n");
+}
+
+static int unknown_cmd(const char *name)
+{
+	const struct cmd_struct *best = NULL;
+	int d, bestd = 1 << 30;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		d = levenshtein(name, commands[i].name);
+		if (strncmp(commands[i].name, name, strlen(name)) == 0)
+			d = 1;
+		if (d < bestd) {
+			bestd = d;
+			best = &commands[i];
+		}
+	}
+	if (best && bestd <= 3)
+		cp_die_msg("'%s' is not a convprof command; did you mean '%s'?",
+			   name, best->name);
+	else
+		cp_die_msg("'%s' is not a convprof command; see 'convprof --help'",
+			   name);
+	return EXIT_USAGE;
+}
+
+static int run_cmd(const struct cmd_struct *cmd, int argc, const char **argv)
+{
+	int status = cmd->fn(argc, argv);
+	int out = stdout_finish();
+
+	return status ? status : out;
+}
+
+int main(int argc, const char **argv)
+{
+	const struct cmd_struct *cmd;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: convprof [--version] [--help] <command> [<options>]\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("convprof version %s\n", CP_VERSION);
+		return stdout_finish();
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_main_help(stdout);
+		return stdout_finish();
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		const char *help_argv[] = { NULL, "--help", NULL };
+
+		if (argc < 3) {
+			print_main_help(stdout);
+			return stdout_finish();
+		}
+		cmd = find_cmd(argv[2]);
+		if (!cmd)
+			return unknown_cmd(argv[2]);
+		help_argv[0] = cmd->name;
+		return run_cmd(cmd, 2, help_argv);
+	}
+	if (argv[1][0] == '-') {
+		cp_die_msg("unknown option '%s'; see 'convprof --help'", argv[1]);
+		return EXIT_USAGE;
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd)
+		return unknown_cmd(argv[1]);
+	return run_cmd(cmd, argc - 1, argv + 1);
+}
