@@ -24,7 +24,7 @@ OUT := build
 CPPFLAGS += -D_GNU_SOURCE -DCP_VERSION='"$(FULL_VERSION)"' \
 	-Iinclude -Iprofiler -Iworkloads -Ireports -I$(OUT)
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -fopenmp -MMD -MP
-LDLIBS := -lpfm -lhwloc -ljansson -lm -fopenmp
+LDLIBS := -ldnnl -lpfm -lhwloc -ljansson -lsqlite3 -lbpf -lelf -lz -lm -fopenmp
 
 ifeq ($(V),1)
 Q :=

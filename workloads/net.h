@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CONVPROF_NET_H
+#define CONVPROF_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dnnl.h>
+
+#include "model.h"
+
+/*
+ * A shaped model compiled into oneDNN primitives (C API, oneDNN 2.6, CPU
+ * engine, OpenMP runtime). The net is a flat list of ops executed in order;
+ * each op is one primitive and one row of every per-layer report. Reorders
+ * that layouts require are ops of their own; with fusion on, BatchNorm is
+ * folded into the conv and the activation and residual add are post-ops.
+ */
+
+enum cp_precision { PREC_F32, PREC_BF16, PREC_INT8 };
+enum cp_layout { LAYOUT_NCHW, LAYOUT_NHWC, LAYOUT_BLOCKED };
+
+const char *precision_name(enum cp_precision p);	/* "f32", "bf16", "int8" */
+const char *layout_name(enum cp_layout l);		/* "nchw", "nhwc", "blocked" */
+int precision_from_string(const char *s, enum cp_precision *p);	/* 0 / -EINVAL */
+int layout_from_string(const char *s, enum cp_layout *l);
+
+/*
+ * Where the net's buffers come from: the runner binds them to NUMA nodes
+ * (--membind) through this. NULL alloc: 64-byte aligned malloc.
+ */
+struct net_allocator {
+	void *(*alloc)(size_t bytes, void *ctx);
+	void (*free)(void *p, size_t bytes, void *ctx);
+	void *ctx;
+};
+
+struct net_config {
+	int width, height;	/* 0: the cfg's */
+	int batch;		/* >= 1 */
+	enum cp_precision precision;
+	enum cp_layout layout;
+	int fusion;		/* 1: BN folded, activation and add as post-ops */
+	unsigned seed;		/* random weights and input */
+	const char *weights;	/* darknet .weights file, or NULL */
+	struct net_allocator allocator;	/* weights, activations, scratchpads */
+};
+
+/* A tensor an op touches, for attributing page faults and NUMA placement. */
+enum tensor_role { T_WEIGHTS, T_SRC, T_DST, T_SCRATCHPAD, T_NROLES };
+
+struct tensor_ref {
+	void *ptr;
+	size_t bytes;
+};
+
+struct net_op {
+	char name[80];		/* "layer1.0.conv2", "layer1.0.conv2.bn", "reorder.conv_0.src" */
+	char kind[16];		/* conv, bn, relu, leaky, add, maxpool, avgpool, concat,
+				   upsample, fc, reorder */
+	char stage[32];
+	int layer;		/* index into model.layers, -1 for the net's input/output reorders */
+	char post_ops[48];	/* fused: "bn+relu", "bn+leaky+sum"; "" otherwise */
+
+	/* what oneDNN chose, queried from the primitive descriptor */
+	char src_fmt[24], wei_fmt[24], dst_fmt[24];	/* "nchw", "nhwc", "nChw16c", "" */
+	char impl[64];		/* dnnl_query_impl_info_str */
+	int is_ref;		/* impl starts with "ref": a reference (slow) kernel */
+	char dtype[8];		/* data type of src: "f32", "bf16", "u8", "s8" */
+
+	/* per batch (the whole batch, not one image) */
+	uint64_t flops;		/* 2 x multiply-adds; 0 for ops that do none */
+	uint64_t weight_bytes, in_bytes, out_bytes, scratchpad_bytes;
+	int in_dims[4], out_dims[4];	/* n, c, h, w */
+	int kernel, stride, pad;	/* conv and pooling; 0 otherwise */
+
+	struct tensor_ref tensors[T_NROLES];
+
+	/* execution: private to net.c */
+	dnnl_primitive_t prim;
+	int nargs;
+	dnnl_exec_arg_t *args;
+};
+
+struct net {
+	struct model model;	/* the net's own shaped copy */
+	struct net_config cfg;
+	dnnl_engine_t engine;
+	dnnl_stream_t stream;
+	int nops;
+	struct net_op *ops;
+	int nconv_ops, nreorders;	/* operator counts for the summary */
+
+	/* private to net.c */
+	void *priv;
+};
+
+/*
+ * Build the net for @m under @cfg: allocate every tensor (weights random
+ * from @cfg->seed, scaled so activations stay in range, or read from
+ * cfg->weights), create the primitives and query their formats and
+ * implementations, fill the input. Weight reorders happen here, not per
+ * inference. Returns 0 or -errno with cp_error() (a layer oneDNN cannot
+ * build names the layer; a weights file of the wrong size says so).
+ */
+int net_build(struct net *net, const struct model *m, const struct net_config *cfg);
+
+/* Execute op @i; returns 0 or -EIO with cp_error(). */
+int net_exec_op(struct net *net, int i);
+
+/* One whole inference: every op in order. */
+int net_run(struct net *net);
+
+/*
+ * The net's final output (the last layer, or every yolo layer's input
+ * concatenated for yolov3) as f32 in NCHW order, whatever the layout and
+ * precision. The array belongs to the net; valid until the next run.
+ */
+int net_output(struct net *net, const float **out, size_t *n);
+
+/* The output of cfg layer @layer as f32 NCHW (for tests); same ownership. */
+int net_layer_output(struct net *net, int layer, const float **out, size_t *n);
+
+void net_release(struct net *net);
+
+/* oneDNN's version as "2.6.3", for records. */
+const char *net_dnnl_version(void);
+
+#endif
