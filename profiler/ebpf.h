@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CONVPROF_EBPF_H
+#define CONVPROF_EBPF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "convprof/run.h"
+
+/*
+ * eBPF parts of a run (libbpf CO-RE skeletons of bpf/<name>.bpf.c):
+ *   sched   context switches, migrations, off-CPU and run-queue time of the
+ *           workers, per layer and worker
+ *   faults  user page faults per layer and tensor, cold iteration vs steady
+ *   numa    page migrations and NUMA balancing moves per layer
+ *   sample  a perf_event program on each worker CPU (a hardware event where
+ *           the PMU allows, cpu-clock otherwise) adding per layer and keeping
+ *           user stack ids
+ * The current layer lives in memory shared with the programs (an mmap'd BPF
+ * array): ebpf_set_layer() is a plain store, no system call. Layer ids are
+ * row indices of the run; nlayers means "(other)".
+ *
+ * A part that cannot load (no privilege, missing tracepoint) is unavailable
+ * with a reason and the rest goes on: ebpf_open() fails only on bad
+ * arguments.
+ */
+
+enum ebpf_part {
+	EBPF_SCHED = 1 << 0,
+	EBPF_FAULTS = 1 << 1,
+	EBPF_NUMA = 1 << 2,
+	EBPF_SAMPLE = 1 << 3,
+	EBPF_ALL = 0xf,
+};
+
+/* "sched,faults,numa,sample", "all" or "none" -> mask; -EINVAL with cp_error(). */
+int ebpf_parts_parse(const char *s, unsigned *parts);
+const char *ebpf_part_name(enum ebpf_part p);
+
+enum tensor_kind { TENSOR_WEIGHTS, TENSOR_SRC, TENSOR_DST, TENSOR_SCRATCHPAD };
+
+struct ebpf_opts {
+	pid_t tgid;		/* the workload process */
+	unsigned parts;
+	int nworkers;
+	const pid_t *worker_tids;	/* kernel tid of worker i */
+	int ncpus;
+	const int *cpus;	/* CPUs to sample on: the workers' PUs, or all */
+	int sample_freq;	/* Hz for cpu-clock sampling (default 999) */
+	int nlayers;
+};
+
+struct ebpf_session;
+
+/* Load and attach the requested parts; *@out belongs to the caller. */
+int ebpf_open(struct ebpf_session **out, const struct ebpf_opts *o);
+
+/* Register @bytes at @ptr as tensor @kind of layer @layer (fault attribution). */
+int ebpf_add_tensor(struct ebpf_session *s, int layer, enum tensor_kind kind,
+		    const void *ptr, size_t bytes);
+
+/* The shared current-layer word(s): a plain store, safe on the hot path. */
+void ebpf_set_layer(struct ebpf_session *s, int layer);
+
+/* 0: the cold (first) iteration, 1: steady state; counted apart. */
+void ebpf_set_phase(struct ebpf_session *s, int phase);
+
+/* Begin and end counting (outside the measured iterations only). */
+int ebpf_start(struct ebpf_session *s);
+int ebpf_stop(struct ebpf_session *s);
+
+/* NULL when @part runs, else "unavailable: <reason>". */
+const char *ebpf_part_status(const struct ebpf_session *s, enum ebpf_part part);
+
+/*
+ * Add the parts' columns to @run (whose layers are set) as per-iteration
+ * means over @iterations: sched:switches, sched:involuntary,
+ * sched:migrations, sched:offcpu_ns, sched:runq_ns, faults:total,
+ * faults:weights, faults:src, faults:dst, faults:scratchpad (steady state),
+ * faults:first:* (the cold iteration, not divided), numa:migrated_pages,
+ * numa:balancing_moves, sample:<event>; per-thread values where known;
+ * sample stacks with symbolised user frames. An unavailable part adds its
+ * columns as unsupported with the reason.
+ */
+int ebpf_collect(struct ebpf_session *s, struct cp_run *run, int iterations);
+
+/* Detach and free everything: links, maps, perf fds. NULL is fine. */
+void ebpf_close(struct ebpf_session *s);
+
+#endif
