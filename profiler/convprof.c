@@ -20,6 +20,7 @@ struct cmd_struct {
 
 static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list the events and models convprof can measure here, and why not" },
+	{ "stat", cmd_stat, "run a model and count time and events per layer" },
 	{ "topology", cmd_topology, "show the hwloc topology, caches and a pinning plan" },
 };
 
