@@ -21,6 +21,9 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list the events and models convprof can measure here, and why not" },
 	{ "topology", cmd_topology, "show the hwloc topology, caches and a pinning plan" },
+	{ "report", cmd_report, "show a recorded run per layer, layout, kind, impl or stage" },
+	{ "diff", cmd_diff, "compare two recorded runs layer by layer" },
+	{ "flamegraph", cmd_flamegraph, "draw a recorded run (or two, differential) as an SVG flame graph" },
 };
 
 static const struct cmd_struct *find_cmd(const char *name)

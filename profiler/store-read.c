@@ -410,3 +410,51 @@ const char *store_path(const struct store *s)
 	return s->path;
 }
 
+
+int store_load_run(const char *path, int64_t id, struct cp_run **out)
+{
+	struct store *s = NULL;
+	int err;
+
+	*out = NULL;
+	err = store_open(path, STORE_READ, &s);
+	if (!err)
+		err = store_read_run(s, id, out);
+	store_close(s);
+	return err;
+}
+
+static int is_run_id(const char *s)
+{
+	if (strcmp(s, "latest") == 0)
+		return 1;
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+int store_load_ref(const char *ref, const char *path, struct cp_run **out)
+{
+	const char *colon = strrchr(ref, ':');
+	char *file = NULL;
+	int64_t id = 0;
+	int err;
+
+	*out = NULL;
+	if (is_run_id(ref)) {
+		err = store_parse_run_id(ref, &id);
+		return err ? err : store_load_run(path, id, out);
+	}
+	if (colon && colon != ref && is_run_id(colon + 1)) {
+		err = store_parse_run_id(colon + 1, &id);
+		file = xasprintf("%.*s", (int)(colon - ref), ref);
+		if (!err)
+			err = store_load_run(file, id, out);
+		free(file);
+		return err;
+	}
+	return store_load_run(ref, 0, out);
+}

@@ -89,4 +89,13 @@ int store_read_run(struct store *s, int64_t id, struct cp_run **out);
  */
 int store_parse_run_id(const char *s, int64_t *id);
 
+/* Open @path for reading, read run @id (0: latest) into *@out, close. */
+int store_load_run(const char *path, int64_t id, struct cp_run **out);
+
+/*
+ * Load the run a command-line reference names: "ID" or "latest" (a run of
+ * @path), "FILE:ID" or "FILE:latest", or "FILE" (its latest run).
+ */
+int store_load_ref(const char *ref, const char *path, struct cp_run **out);
+
 #endif

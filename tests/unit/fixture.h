@@ -156,10 +156,10 @@ static struct cp_run *fixture_run(enum fixture_variant v)
 		l->remote_share = i == 3 ? NAN : 0.125 * (i % 3);
 		sum += l->time_ms;
 
-		*cp_run_count(run, i, tc) = l->time_ms * 2;	/* two busy workers */
+		*cp_run_count(run, i, tc) = l->time_ms * 2e6;	/* ns, two busy workers */
 		*cp_run_count(run, i, pf) = unfused && i == 2 ? 4 : f->faults;
 		for (t = 0; t < 2; t++) {
-			*cp_run_thread_count(run, i, t, tc) = l->time_ms;
+			*cp_run_thread_count(run, i, t, tc) = l->time_ms * 1e6;
 			/* worker 1 has no fault count: per-thread NaNs survive too */
 			if (t == 0)
 				*cp_run_thread_count(run, i, t, pf) = *cp_run_count(run, i, pf);
@@ -167,9 +167,9 @@ static struct cp_run *fixture_run(enum fixture_variant v)
 	}
 	run->other.time_ms = 0.125;
 	fixture_str(run->other.impl, sizeof(run->other.impl), "none");
-	*cp_run_count(run, n, tc) = 0.25;
+	*cp_run_count(run, n, tc) = 250000;
 	*cp_run_count(run, n, pf) = 3;
-	run->total_counts[tc] = 0.25;
+	run->total_counts[tc] = 250000;
 	run->total_counts[pf] = 3;
 	for (i = 0; i < n; i++) {
 		run->total_counts[tc] += *cp_run_count(run, i, tc);
