@@ -58,8 +58,11 @@ static struct cp_run *fixture_run(enum fixture_variant v)
 
 	fixture_str(run->time, sizeof(run->time), "2026-11-21T10:00:00Z");
 	run->time[15] = (char)('0' + v);	/* 10:0v:00: one minute apart */
-	fixture_str(run->cmdline, sizeof(run->cmdline),
-		    "convprof record resnet50 -l nchw -t 2 -n 20 --warmup 3");
+	snprintf(run->cmdline, sizeof(run->cmdline),
+		 "convprof record %s -s %d -l %s --fusion %s -t 2 -n 20 --warmup 3",
+		 v == FIX_YOLO ? "yolov3" : "resnet50",
+		 v == FIX_YOLO ? 416 : v == FIX_BIGGER ? 320 : 224,
+		 v == FIX_NHWC ? "nhwc" : "nchw", v == FIX_UNFUSED ? "off" : "on");
 	fixture_str(run->convprof_version, sizeof(run->convprof_version), "0.1.0-test");
 	fixture_str(run->dnnl_version, sizeof(run->dnnl_version), "2.6.3");
 	fixture_str(run->machine.cpu_model, sizeof(run->machine.cpu_model),
