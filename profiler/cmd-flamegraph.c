@@ -56,11 +56,12 @@ static int write_svg(const char *path, const struct cp_run *b, const struct fold
 	char *tmp = NULL;
 	FILE *fp = NULL;
 	mode_t mask;
-	int fd = -1, err;
+	int fd = -1, created = 0, err;
 
 	if (strcmp(path, "-") == 0) {
-		err = flamegraph_svg(b, fb, a, fa, fo, stdout);
-		return err ? cp_error(err, "cannot write the SVG to standard output") : 0;
+		/* a write error on stdout is main's to report, once */
+		flamegraph_svg(b, fb, a, fa, fo, stdout);
+		return 0;
 	}
 	tmp = xasprintf("%s.XXXXXX", path);
 	fd = mkstemp(tmp);
@@ -68,6 +69,7 @@ static int write_svg(const char *path, const struct cp_run *b, const struct fold
 		err = cp_error(-errno, "cannot create '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
+	created = 1;
 	/* mkstemp makes 0600; an SVG is for sharing, as the umask allows */
 	mask = umask(0);
 	umask(mask);
@@ -92,19 +94,15 @@ static int write_svg(const char *path, const struct cp_run *b, const struct fold
 			       strerror(err < 0 ? -err : EIO));
 		goto out;
 	}
-	if (rename(tmp, path)) {
+	if (rename(tmp, path))
 		err = cp_error(-errno, "cannot rename '%s' to '%s': %s", tmp, path,
 			       strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	return 0;
 out:
 	if (fd >= 0)
 		close(fd);
 	if (fp)
 		fclose(fp);
-	if (tmp)
+	if (err && created)
 		unlink(tmp);
 	free(tmp);
 	return err;

@@ -173,6 +173,22 @@ cp run1.svg keep.svg
 expect_fail "a failed run" "no run 9" "$CP" flamegraph -i $DB --run 9 -o keep.svg
 ok "leaves an existing SVG as it was" cmp -s run1.svg keep.svg
 
+if [ -w /dev/full ]; then
+	for c in "report -i $DB" "report -i $DB --format folded" "diff -i $DB 1 2" "flamegraph -i $DB -o -"; do
+		run sh -c "\"\$0\" $c >/dev/full" "$CP"
+		n=$((n + 1))
+		if [ "$status" -eq 1 ] && [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] &&
+		   printf '%s' "$err" | grep -q "write error"; then
+			echo "ok $n - $c to a full disk: one line, status 1"
+		else
+			echo "not ok $n - $c to a full disk: status $status: $err"
+			failed=$((failed + 1))
+		fi
+	done
+else
+	skip "output to a full disk" "no /dev/full"
+fi
+
 # optional: the SVG renders (rsvg-convert or headless chromium)
 if command -v rsvg-convert >/dev/null; then
 	ok "rsvg-convert renders the SVG" sh -c 'rsvg-convert run1.svg -o run1.png && [ -s run1.png ]'
