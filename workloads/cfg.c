@@ -306,11 +306,14 @@ static int resolve_layer(const struct cfg_parser *p, int line, const char *key,
 static int parse_routes(const struct cfg_parser *p, int line, char *val,
 			struct layer *l, int self)
 {
-	char *tok, *save = NULL;
+	char *tok = val, *comma;
 	int err;
 
-	l->nroutes = 0;
-	for (tok = strtok_r(val, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* not strtok: "-1,,61" is a mistake, not two layers */
+	for (l->nroutes = 0; tok; tok = comma ? comma + 1 : NULL) {
+		comma = strchr(tok, ',');
+		if (comma)
+			*comma = '\0';
 		if (l->nroutes == MODEL_MAX_ROUTES)
 			return cfg_err(p, line, "layers=: more than %d layers",
 				       MODEL_MAX_ROUTES);
@@ -320,8 +323,6 @@ static int parse_routes(const struct cfg_parser *p, int line, char *val,
 			return err;
 		l->nroutes++;
 	}
-	if (l->nroutes == 0)
-		return cfg_err(p, line, "layers= names no layer");
 	return 0;
 }
 
@@ -502,7 +503,7 @@ static void name_from_source(char *dst, size_t len, const char *source)
 int model_parse(const char *text, const char *source, struct model *m)
 {
 	struct cfg_parser p = { .source = source, .m = m };
-	char *copy = xstrdup(text), *s = copy, *nl;
+	char *copy = xstrdup(text), *s = copy, *start, *nl;
 	int line = 0, err = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -510,14 +511,15 @@ int model_parse(const char *text, const char *source, struct model *m)
 	snprintf(m->source, sizeof(m->source), "%s", source);
 	name_from_source(m->name, sizeof(m->name), source);
 
-	while (s) {
-		nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		err = parse_line(&p, ++line, s);
+	/* what follows a final newline is not a line */
+	while (*s) {
+		start = s;
+		nl = strchrnul(s, '\n');
+		s = *nl ? nl + 1 : nl;
+		*nl = '\0';
+		err = parse_line(&p, ++line, start);
 		if (err)
 			goto out;
-		s = nl ? nl + 1 : NULL;
 	}
 	err = section_end(&p);
 	if (err)
