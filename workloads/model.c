@@ -23,9 +23,9 @@ struct builtin {
 };
 
 static const struct builtin builtins[] = {
-	{ "resnet50", "ResNet-50 v1.5 (torchvision): ImageNet classifier, 53 conv + fc",
+	{ "resnet50", "ResNet-50 v1.5 (torchvision), the ImageNet classifier",
 	  model_cfg_resnet50 },
-	{ "yolov3", "YOLOv3 (darknet): Darknet-53 backbone, 3 detection scales, 75 conv",
+	{ "yolov3", "YOLOv3 (darknet), Darknet-53 backbone and 3 detection scales",
 	  model_cfg_yolov3 },
 };
 
