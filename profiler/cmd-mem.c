@@ -17,6 +17,9 @@
 #include "table.h"
 #include "util.h"
 
+/* model.c bounds a layer so that this many images still fit 64 bits */
+#define MEM_MAX_BATCH 4096
+
 struct mem_opts {
 	const char *cfg;
 	const char *sizes;
@@ -440,7 +443,8 @@ int cmd_mem(int argc, const char **argv)
 		OPT_STRING(0, "cfg", &o.cfg, "<file>", "a darknet cfg instead of a built-in model"),
 		OPT_STRING('s', "size", &o.sizes, "<list>",
 			   "input sizes, N or WxH, comma-separated (default: the cfg's)"),
-		OPT_INTEGER('b', "batch", &o.batch, 1, 65536, "<n>", "images per batch (default 1)"),
+		OPT_INTEGER('b', "batch", &o.batch, 1, MEM_MAX_BATCH, "<n>",
+			    "images per batch (default 1)"),
 		OPT_CHOICE('p', "precision", &o.precision, precision_choices, "<p>",
 			   "element size: f32 (4 bytes, default), bf16 (2) or int8 (1)"),
 		OPT_FORMAT(&o.format),

@@ -244,6 +244,8 @@ static const struct bad_cfg bad_cfgs[] = {
 	  "route_2 joins maxpool_1 (16x16) and conv_0 (32x32)" },
 	{ "a layer shrinks to nothing", NET "[convolutional]\nfilters=8\nsize=5\nstride=1\n"
 	  "[maxpool]\nsize=2\nstride=64\npadding=0\n[convolutional]\nsize=3\n", 13, "smaller than its 3x3 kernel" },
+	{ "too large to count in 64 bits", "[net]\nwidth=32768\nheight=32768\n[convolutional]\nfilters=65536\nsize=64\n",
+	  4, "conv_0 is too large" },
 	{ "groups", NET "[convolutional]\nfilters=8\n[convolutional]\nfilters=6\ngroups=4\n", 7,
 	  "groups=4 does not divide" },
 };
