@@ -427,6 +427,9 @@ static int parse_sizes(const char *list, int **ws, int **hs)
 		if (parse_size(tok, &(*ws)[n], &(*hs)[n])) {
 			usage_error(mem_usage, "bad size '%s' (expected N or WxH, 1 to %d)",
 				    tok, MODEL_MAX_SIZE);
+			free(*ws);
+			free(*hs);
+			*ws = *hs = NULL;
 			n = -1;
 			break;
 		}
