@@ -21,6 +21,7 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list the events and models convprof can measure here, and why not" },
 	{ "topology", cmd_topology, "show the hwloc topology, caches and a pinning plan" },
+	{ "mem", cmd_mem, "weights and activation footprint of a model against this machine's caches" },
 };
 
 static const struct cmd_struct *find_cmd(const char *name)
