@@ -49,22 +49,15 @@ static void print_main_help(FILE *fp)
 
 static int unknown_cmd(const char *name)
 {
-	const struct cmd_struct *best = NULL;
-	int d, bestd = 1 << 30;
+	const char *names[ARRAY_SIZE(commands)], *best;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(commands); i++) {
-		d = levenshtein(name, commands[i].name);
-		if (strncmp(commands[i].name, name, strlen(name)) == 0)
-			d = 1;
-		if (d < bestd) {
-			bestd = d;
-			best = &commands[i];
-		}
-	}
-	if (best && bestd <= 3)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	best = closest_name(name, names, (int)ARRAY_SIZE(commands), 3);
+	if (best)
 		cp_die_msg("'%s' is not a convprof command; did you mean '%s'?",
-			   name, best->name);
+			   name, best);
 	else
 		cp_die_msg("'%s' is not a convprof command; see 'convprof --help'",
 			   name);
