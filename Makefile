@@ -41,7 +41,8 @@ BUILD_PKGS := gcc make libc6-dev pkg-config libpfm4-dev libhwloc-dev \
 TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3
 
 SRCS := $(wildcard profiler/*.c workloads/*.c reports/*.c)
-OBJS := $(SRCS:%.c=$(OUT)/%.o)
+ASM_SRCS := $(wildcard workloads/*.S)
+OBJS := $(SRCS:%.c=$(OUT)/%.o) $(ASM_SRCS:%.S=$(OUT)/%.o)
 LIB_OBJS := $(filter-out $(OUT)/profiler/convprof.o,$(OBJS))
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
@@ -62,6 +63,14 @@ $(OUT)/%.o: %.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# .S files embed the built-in models' cfg texts (.incbin, which -MMD misses)
+$(OUT)/%.o: %.S
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OUT)/workloads/models.o: $(wildcard workloads/models/*.cfg)
 
 $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	$(call msg,CC,$<)

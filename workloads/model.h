@@ -22,6 +22,7 @@ enum layer_kind {
 enum activation { ACT_LINEAR, ACT_RELU, ACT_LEAKY };
 
 #define MODEL_MAX_ROUTES 8
+#define MODEL_MAX_SIZE 32768	/* the largest input width or height */
 
 /* Per-image shape; the batch is the model's. */
 struct shape {
@@ -64,7 +65,11 @@ struct model {
 	int batch;
 	int n;
 	struct layer *layers;
-	int downsample;		/* the largest total stride: sizes must be multiples */
+	int downsample;		/* the largest total stride: multiples of it always
+				   fit, other sizes only where the shapes add up */
+	int cfg_width, cfg_height;	/* [net]'s size: model_shape(m, 0, 0, b) uses it */
+	int bad_layer;		/* after a failed model_shape(): the layer that did
+				   not fit, -1 when the size itself was refused */
 };
 
 /*
@@ -88,7 +93,8 @@ int model_load(const char *name_or_path, struct model *m);
  * Shape the model for a @w x @h input (0: keep the cfg's) and @batch.
  * A size that does not fit (shapes that do not add up at a shortcut or
  * route, a layer shrinking to nothing) returns -EINVAL with a reason that
- * names the layer and, where it helps, the multiple the size must be of.
+ * names the layer and, where it helps, the multiple the size must be of;
+ * the model keeps its previous shapes then.
  */
 int model_shape(struct model *m, int w, int h, int batch);
 
@@ -102,6 +108,13 @@ const char *model_builtin_description(const char *name);
 uint64_t model_flops(const struct model *m);
 uint64_t model_params(const struct model *m);
 int model_count(const struct model *m, enum layer_kind kind);
+
+/*
+ * The layers whose outputs layer @i reads, in order, into @idx: the previous
+ * layer for most kinds, both addends of a shortcut (previous, then from),
+ * every source of a route; -1 stands for the model's input. Returns the count.
+ */
+int model_layer_inputs(const struct model *m, int i, int idx[MODEL_MAX_ROUTES]);
 
 const char *layer_kind_name(enum layer_kind k);	/* "conv", "shortcut", ... */
 const char *activation_name(enum activation a);	/* "linear", "relu", "leaky" */
