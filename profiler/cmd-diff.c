@@ -117,8 +117,10 @@ static int cmp_rows(const void *x, const void *y)
 static int set_sort(struct diff_ctx *d, const char *sort, const char *const *usage)
 {
 	static const char *const keys[] = { "delta", "ratio", "time", "name", "index" };
+	const char **names;
+	const char *best;
 	size_t i;
-	int e;
+	int e, n = 0, status;
 
 	d->sort = sort ? sort : "delta";
 	d->sort_ev = -1;
@@ -130,8 +132,17 @@ static int set_sort(struct diff_ctx *d, const char *sort, const char *const *usa
 			d->sort_ev = e;
 			return 0;
 		}
-	return usage_error(usage, "unknown sort key '%s' (delta, ratio, time, name, "
-			   "index, or an event counted in both runs)", d->sort);
+	names = xcalloc(ARRAY_SIZE(keys) + (size_t)d->c.nev, sizeof(char *));
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		names[n++] = keys[i];
+	for (e = 0; e < d->c.nev; e++)
+		names[n++] = d->a->events[d->c.ev_a[e]].name;
+	best = closest_name(d->sort, names, n, 4);
+	status = usage_error(usage, "unknown sort key '%s'%s%s%s (delta, ratio, time, name, "
+			     "index, or an event counted in both runs)", d->sort,
+			     best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+	free(names);
+	return status;
 }
 
 /* Counts: 4 significant digits with an SI suffix, as render.c prints them. */

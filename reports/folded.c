@@ -53,8 +53,8 @@ char *folded_stage_label(char *buf, size_t len, const struct cp_run *run, int la
 
 static int weight_event(const struct cp_run *run, const char *weight)
 {
-	int ev = cp_run_event_index(run, weight), i, d, bestd = 1 << 30;
-	const char *best = "time";
+	int ev = cp_run_event_index(run, weight), i, n = 0, err;
+	const char **names, *best;
 
 	if (ev >= 0) {
 		if (!run->events[ev].supported)
@@ -62,15 +62,17 @@ static int weight_event(const struct cp_run *run, const char *weight)
 					weight, run->events[ev].reason);
 		return ev;
 	}
-	for (i = 0; i < run->nevents; i++) {
-		d = levenshtein(weight, run->events[i].name);
-		if (d < bestd && run->events[i].supported) {
-			bestd = d;
-			best = run->events[i].name;
-		}
-	}
-	return cp_error(-EINVAL, "cannot weigh by '%s': run %lld has no such event "
-			"(did you mean '%s'?)", weight, (long long)run->id, best);
+	names = xcalloc((size_t)run->nevents + 1, sizeof(char *));
+	names[n++] = "time";
+	for (i = 0; i < run->nevents; i++)
+		if (run->events[i].supported)
+			names[n++] = run->events[i].name;
+	best = closest_name(weight, names, n, 4);
+	err = cp_error(-EINVAL, "cannot weigh by '%s': run %lld has no such event%s%s%s",
+		       weight, (long long)run->id, best ? " (did you mean '" : "",
+		       best ? best : "", best ? "'?)" : "");
+	free(names);
+	return err;
 }
 
 static uint64_t layer_weight(const struct cp_run *run, int layer, int ev)
