@@ -3,10 +3,12 @@
  * convprof report: a recorded run, per layer or grouped, as a table, CSV,
  * JSON (the stat contract) or folded stacks.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtin.h"
 #include "folded.h"
@@ -43,17 +45,22 @@ static const char *const report_usage[] = {
 
 static const char *const report_formats[] = { "text", "csv", "json", "folded", NULL };
 
-static int report_fail(int err)
+static int report_fail(int err, const char *path)
 {
 	fflush(stdout);
-	fprintf(stderr, "convprof report: %s\n", cp_strerror(err));
+	/* the first report in a fresh directory: say where recordings come from */
+	if (err == -ENOENT && access(path, F_OK) && strcmp(path, STORE_DEFAULT_PATH) == 0)
+		fprintf(stderr, "convprof report: no '%s' here; record a run with "
+			"'convprof record <model>'\n", path);
+	else
+		fprintf(stderr, "convprof report: %s\n", cp_strerror(err));
 	return 1;
 }
 
 static void print_run_header(const struct cp_run *run, const char *path, FILE *fp)
 {
 	const struct cp_machine_rec *m = &run->machine;
-	char l1[32], l2[32], l3[32], mem[32];
+	char buf[32];
 
 	fprintf(fp, "run: %lld of '%s', recorded %s by convprof %s, oneDNN %s\n",
 		(long long)run->id, path, run->time[0] ? run->time : "?",
@@ -61,11 +68,23 @@ static void print_run_header(const struct cp_run *run, const char *path, FILE *f
 		run->dnnl_version[0] ? run->dnnl_version : "?");
 	if (run->cmdline[0])
 		fprintf(fp, "cmdline: %s\n", run->cmdline);
-	fprintf(fp, "machine: %s, %d cores, %d PUs, %d NUMA node%s, L1d %s, L2 %s, L3 %s, "
-		"memory %s\n", m->cpu_model[0] ? m->cpu_model : "unknown CPU",
-		m->cores, m->pus, m->numa_nodes, m->numa_nodes == 1 ? "" : "s",
-		fmt_bytes(l1, sizeof(l1), m->l1d), fmt_bytes(l2, sizeof(l2), m->l2),
-		fmt_bytes(l3, sizeof(l3), m->l3), fmt_bytes(mem, sizeof(mem), m->memory));
+	/* what the recorder did not know stays out, rather than reading 0 */
+	fprintf(fp, "machine: %s", m->cpu_model[0] ? m->cpu_model : "unknown CPU");
+	if (m->cores)
+		fprintf(fp, ", %d cores", m->cores);
+	if (m->pus)
+		fprintf(fp, ", %d PUs", m->pus);
+	if (m->numa_nodes)
+		fprintf(fp, ", %d NUMA node%s", m->numa_nodes, m->numa_nodes == 1 ? "" : "s");
+	if (m->l1d)
+		fprintf(fp, ", L1d %s", fmt_bytes(buf, sizeof(buf), m->l1d));
+	if (m->l2)
+		fprintf(fp, ", L2 %s", fmt_bytes(buf, sizeof(buf), m->l2));
+	if (m->l3)
+		fprintf(fp, ", L3 %s", fmt_bytes(buf, sizeof(buf), m->l3));
+	if (m->memory)
+		fprintf(fp, ", memory %s", fmt_bytes(buf, sizeof(buf), m->memory));
+	fputc('\n', fp);
 	if (m->kernel[0] || m->hostname[0])
 		fprintf(fp, "system: Linux %s on %s\n", m->kernel[0] ? m->kernel : "?",
 			m->hostname[0] ? m->hostname : "?");
@@ -111,7 +130,7 @@ static int list_runs(const struct report_opts *o)
 		err = store_list_runs(s, &v, &n);
 	store_close(s);
 	if (err)
-		return report_fail(err);
+		return report_fail(err, o->input);
 	if (fmt == FMT_JSON) {
 		json_t *root = json_object(), *arr = json_array();
 
@@ -229,7 +248,7 @@ int cmd_report(int argc, const char **argv)
 		return usage_error(report_usage, "%s", cp_strerror(-1));
 	err = store_load_run(o.input, id, &run);
 	if (err)
-		return report_fail(err);
+		return report_fail(err, o.input);
 
 	if (folded) {
 		struct folded f;

@@ -85,6 +85,8 @@ expect_fail "--by with folded" "apply to the table formats" \
 expect_fail "unknown --by" "by" "$CP" report -i $DB --by colour
 
 # --- files that are not intact recordings ---
+expect_fail "no convprof.db here: say how to make one" "no 'convprof.db' here; record a run" \
+	"$CP" report
 expect_fail "missing file" "cannot open 'absent.db': No such file" "$CP" report -i absent.db
 printf 'layer,time\nconv1,4.5\n' >text.db
 expect_fail "a text file" "'text.db' is not a convprof recording \(not an SQLite database\)" \
