@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,8 +274,7 @@ int sql_step_done(struct store *s, sqlite3_stmt *st, int bind_rc, const char *wh
 	return rc == SQLITE_DONE ? 0 : sql_db_error(s, rc, what);
 }
 
-
-/* "a, b, c" of @cols after @prefix columns, for INSERT and SELECT. */
+/* "a, b, c" (or "?, ?, ?") for @cols, for INSERT and SELECT. */
 char *sql_col_list(const struct col *cols, size_t n, int params)
 {
 	char *s = xstrdup(""), *t;
