@@ -11,6 +11,7 @@
 
 #include "builtin.h"
 #include "json-out.h"
+#include "model.h"
 #include "parse-options.h"
 #include "table.h"
 #include "util.h"
@@ -142,43 +143,72 @@ static int list_events(const struct list_opts *o)
 	return 0;
 }
 
+/* The registry's models, each loaded to report its size, layers and cost. */
 static int list_models(const struct list_opts *o)
 {
-	static const struct {
-		const char *name, *desc;
-	} models[] = {
-		{ "resnet50", "ResNet-50 v1.5 (torchvision): 53 conv + fc, 224x224 by default" },
-		{ "yolov3", "YOLOv3 (darknet cfg): 75 conv, 416x416 by default" },
-	};
 	enum cp_format fmt = format_from_string(o->format);
-	size_t i;
+	json_t *root = NULL, *arr = NULL;
+	struct table *t = NULL;
+	struct model m;
+	char size[32];
+	int i, err, ret = 1;
 
 	if (fmt == FMT_JSON) {
-		json_t *root = json_object(), *arr = json_array();
+		root = json_object();
+		arr = json_array();
+	} else {
+		t = table_new();
+		table_add_column(t, "model", ALIGN_LEFT);
+		table_add_column(t, "default_size", ALIGN_RIGHT);
+		table_add_column(t, "conv_layers", ALIGN_RIGHT);
+		table_add_column(t, "params", ALIGN_RIGHT);
+		table_add_column(t, "gflops", ALIGN_RIGHT);
+		table_add_column(t, "description", ALIGN_LEFT);
+	}
+	for (i = 0; model_builtin_names[i]; i++) {
+		const char *name = model_builtin_names[i];
 
-		for (i = 0; i < ARRAY_SIZE(models); i++) {
-			json_t *m = json_object();
-
-			json_set_str(m, "name", models[i].name);
-			json_set_str(m, "description", models[i].desc);
-			json_array_append_new(arr, m);
+		err = model_load_builtin(name, &m);
+		if (err) {
+			/* a built-in that does not parse is convprof's bug: say so */
+			cp_die_msg("built-in model '%s': %s", name, cp_strerror(err));
+			goto out;
 		}
+		snprintf(size, sizeof(size), "%dx%d", m.cfg_width, m.cfg_height);
+		if (fmt == FMT_JSON) {
+			json_t *j = json_object();
+
+			json_set_str(j, "name", name);
+			json_set_str(j, "description", model_builtin_description(name));
+			json_set_str(j, "default_size", size);
+			json_set_int(j, "conv_layers", model_count(&m, LK_CONV));
+			json_set_int(j, "params", (long long)model_params(&m));
+			json_set_num(j, "gflops", (double)model_flops(&m) / 1e9);
+			json_array_append_new(arr, j);
+		} else {
+			table_add_row(t);
+			table_set(t, 0, "%s", name);
+			table_set(t, 1, "%s", size);
+			table_set(t, 2, "%d", model_count(&m, LK_CONV));
+			table_set(t, 3, "%llu", (unsigned long long)model_params(&m));
+			table_set(t, 4, "%.3f", (double)model_flops(&m) / 1e9);
+			table_set(t, 5, "%s", model_builtin_description(name));
+		}
+		model_release(&m);
+	}
+	if (fmt == FMT_JSON) {
 		json_object_set_new(root, "models", arr);
 		json_print(root, stdout);
+		root = arr = NULL;
 	} else {
-		struct table *t = table_new();
-
-		table_add_column(t, "model", ALIGN_LEFT);
-		table_add_column(t, "description", ALIGN_LEFT);
-		for (i = 0; i < ARRAY_SIZE(models); i++) {
-			table_add_row(t);
-			table_set(t, 0, "%s", models[i].name);
-			table_set(t, 1, "%s", models[i].desc);
-		}
 		table_print(t, stdout, fmt, 0);
-		table_free(t);
 	}
-	return 0;
+	ret = 0;
+out:
+	json_decref(arr);
+	json_decref(root);
+	table_free(t);
+	return ret;
 }
 
 int cmd_list(int argc, const char **argv)

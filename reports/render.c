@@ -152,21 +152,21 @@ int render_check_sort(const struct cp_run *run, const char *sort)
 			err = cp_error(-EINVAL, "cannot sort by '%s': it was not counted (%s)",
 				       tok, run->events[ev].reason);
 		} else if (!known_key(run, tok)) {
-			const char *best = "time";
-			int d, bestd = 1 << 30;
+			const char **names = xcalloc((size_t)run->nevents + 8, sizeof(char *));
+			const char *best;
+			int n = 0;
 
-			for (i = 0; i < run->nevents; i++) {
-				d = levenshtein(tok, run->events[i].name);
-				if (d < bestd) {
-					bestd = d;
-					best = run->events[i].name;
-				}
-			}
-			d = levenshtein(tok, "time");
-			if (d < bestd)
-				best = "time";
-			err = cp_error(-EINVAL, "unknown sort key '%s' (did you mean '%s'? keys: index, name, time, share, flops, gflops, bytes, ipc, mpki, or an event)",
-				       tok, best);
+			names[n++] = "time";
+			names[n++] = "flops";
+			names[n++] = "gflops";
+			names[n++] = "index";
+			for (i = 0; i < run->nevents; i++)
+				names[n++] = run->events[i].name;
+			best = closest_name(tok, names, n, 4);
+			err = cp_error(-EINVAL, "unknown sort key '%s'%s%s%s (keys: index, name, time, share, flops, gflops, bytes, ipc, mpki, or an event)",
+				       tok, best ? "; did you mean '" : "", best ? best : "",
+				       best ? "'?" : "");
+			free(names);
 		}
 	}
 	free(copy);

@@ -202,25 +202,6 @@ static const struct cfg_section *section_find(const char *name)
 	return NULL;
 }
 
-/* The closest of @n candidates to @s, or NULL when none is close. */
-static const char *closest(const char *s, const char *const *cand, size_t n)
-{
-	const char *best = NULL;
-	int d, bestd = 3;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!cand[i])
-			continue;
-		d = levenshtein(s, cand[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = cand[i];
-		}
-	}
-	return best;
-}
-
 static int unknown_section(const struct cfg_parser *p, int line, const char *name)
 {
 	const char *cand[ARRAY_SIZE(sections)], *hint;
@@ -228,7 +209,7 @@ static int unknown_section(const struct cfg_parser *p, int line, const char *nam
 
 	for (i = 0; i < ARRAY_SIZE(sections); i++)
 		cand[i] = sections[i].name;
-	hint = closest(name, cand, ARRAY_SIZE(sections));
+	hint = closest_name(name, cand, (int)ARRAY_SIZE(sections), 2);
 	if (hint)
 		return cfg_err(p, line, "unknown section [%s] (did you mean [%s]?)",
 			       name, hint);
@@ -246,7 +227,7 @@ static int unknown_key(const struct cfg_parser *p, int line, const char *key)
 		cand[n++] = "name";
 		cand[n++] = "stage";
 	}
-	hint = closest(key, cand, n);
+	hint = closest_name(key, cand, (int)n, 2);
 	if (hint)
 		return cfg_err(p, line, "unknown key '%s' in [%s] (did you mean '%s'?)",
 			       key, p->sec->name, hint);
@@ -306,11 +287,14 @@ static int resolve_layer(const struct cfg_parser *p, int line, const char *key,
 static int parse_routes(const struct cfg_parser *p, int line, char *val,
 			struct layer *l, int self)
 {
-	char *tok, *save = NULL;
+	char *tok = val, *comma;
 	int err;
 
-	l->nroutes = 0;
-	for (tok = strtok_r(val, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* not strtok: "-1,,61" is a mistake, not two layers */
+	for (l->nroutes = 0; tok; tok = comma ? comma + 1 : NULL) {
+		comma = strchr(tok, ',');
+		if (comma)
+			*comma = '\0';
 		if (l->nroutes == MODEL_MAX_ROUTES)
 			return cfg_err(p, line, "layers=: more than %d layers",
 				       MODEL_MAX_ROUTES);
@@ -320,8 +304,6 @@ static int parse_routes(const struct cfg_parser *p, int line, char *val,
 			return err;
 		l->nroutes++;
 	}
-	if (l->nroutes == 0)
-		return cfg_err(p, line, "layers= names no layer");
 	return 0;
 }
 
@@ -502,7 +484,7 @@ static void name_from_source(char *dst, size_t len, const char *source)
 int model_parse(const char *text, const char *source, struct model *m)
 {
 	struct cfg_parser p = { .source = source, .m = m };
-	char *copy = xstrdup(text), *s = copy, *nl;
+	char *copy = xstrdup(text), *s = copy, *start, *nl;
 	int line = 0, err = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -510,14 +492,15 @@ int model_parse(const char *text, const char *source, struct model *m)
 	snprintf(m->source, sizeof(m->source), "%s", source);
 	name_from_source(m->name, sizeof(m->name), source);
 
-	while (s) {
-		nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		err = parse_line(&p, ++line, s);
+	/* what follows a final newline is not a line */
+	while (*s) {
+		start = s;
+		nl = strchrnul(s, '\n');
+		s = *nl ? nl + 1 : nl;
+		*nl = '\0';
+		err = parse_line(&p, ++line, start);
 		if (err)
 			goto out;
-		s = nl ? nl + 1 : NULL;
 	}
 	err = section_end(&p);
 	if (err)

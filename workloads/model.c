@@ -23,9 +23,9 @@ struct builtin {
 };
 
 static const struct builtin builtins[] = {
-	{ "resnet50", "ResNet-50 v1.5 (torchvision): ImageNet classifier, 53 conv + fc",
+	{ "resnet50", "ResNet-50 v1.5 (torchvision), the ImageNet classifier",
 	  model_cfg_resnet50 },
-	{ "yolov3", "YOLOv3 (darknet): Darknet-53 backbone, 3 detection scales, 75 conv",
+	{ "yolov3", "YOLOv3 (darknet), Darknet-53 backbone and 3 detection scales",
 	  model_cfg_yolov3 },
 };
 
@@ -88,6 +88,14 @@ int model_layer_inputs(const struct model *m, int i, int idx[MODEL_MAX_ROUTES])
 		return 1;
 	}
 }
+
+/*
+ * Bounds that keep every per-batch figure in 64 bits: convprof mem multiplies
+ * by up to 4096 images and 4 bytes, FLOPs are twice the multiply-adds.
+ */
+#define LAYER_MAX_CHANNELS (1 << 24)
+#define LAYER_MAX_ELEMENTS (1ull << 40)
+#define LAYER_MAX_MACS (1ull << 48)
 
 /* The output shape of layer @i, or the model's input for -1. */
 static const struct shape *out_of(const struct model *m, int i)
@@ -162,6 +170,11 @@ static enum shape_fail layer_shape(struct model *m, int i, char *why, size_t len
 		break;
 	case LK_CONNECTED:
 		in = (uint64_t)l->in.c * (uint64_t)l->in.h * (uint64_t)l->in.w;
+		if (in > LAYER_MAX_ELEMENTS / (uint64_t)l->output) {
+			snprintf(why, len, "%s: %llu inputs x %d outputs is too large",
+				 l->name, (unsigned long long)in, l->output);
+			return SHAPE_SPATIAL;
+		}
 		l->out = (struct shape){ .c = l->output, .h = 1, .w = 1 };
 		l->weights = in * (uint64_t)l->output;
 		/* with BN, darknet's biases are BN's shift: scale and shift, no bias */
@@ -189,6 +202,11 @@ static enum shape_fail layer_shape(struct model *m, int i, char *why, size_t len
 					 m->layers[idx[k]].name, b->w, b->h);
 				return SHAPE_SPATIAL;
 			}
+			if (l->out.c > LAYER_MAX_CHANNELS - b->c) {
+				snprintf(why, len, "%s: more than %d channels", l->name,
+					 LAYER_MAX_CHANNELS);
+				return SHAPE_STRUCTURE;
+			}
 			l->out.c += b->c;
 		}
 		l->in = l->out;
@@ -199,6 +217,13 @@ static enum shape_fail layer_shape(struct model *m, int i, char *why, size_t len
 	l->flops = 2 * l->macs;
 	if (l->out.h < 1 || l->out.w < 1 || l->out.c < 1) {
 		snprintf(why, len, "%s: its output shrinks to %dx%dx%d", l->name,
+			 l->out.c, l->out.h, l->out.w);
+		return SHAPE_SPATIAL;
+	}
+	/* callers multiply by batch and element size: keep that in 64 bits */
+	if ((double)l->out.c * l->out.h * l->out.w > LAYER_MAX_ELEMENTS ||
+	    (double)l->weights > LAYER_MAX_ELEMENTS || (double)l->macs > LAYER_MAX_MACS) {
+		snprintf(why, len, "%s is too large (%dx%dx%d output)", l->name,
 			 l->out.c, l->out.h, l->out.w);
 		return SHAPE_SPATIAL;
 	}
@@ -362,9 +387,9 @@ int model_load_builtin(const char *name, struct model *m)
 
 int model_load(const char *name_or_path, struct model *m)
 {
-	const char *hint = NULL;
+	const char *hint;
 	char names[128] = "";
-	int i, d, bestd = 4;
+	int i;
 
 	if (builtin_find(name_or_path))
 		return model_load_builtin(name_or_path, m);
@@ -377,12 +402,8 @@ int model_load(const char *name_or_path, struct model *m)
 	for (i = 0; model_builtin_names[i]; i++) {
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 i ? ", " : "", model_builtin_names[i]);
-		d = levenshtein(name_or_path, model_builtin_names[i]);
-		if (d < bestd) {
-			bestd = d;
-			hint = model_builtin_names[i];
-		}
 	}
+	hint = closest_name(name_or_path, model_builtin_names, -1, 3);
 	if (hint)
 		return cp_error(-ENOENT, "unknown model '%s' (did you mean '%s'?)",
 				name_or_path, hint);

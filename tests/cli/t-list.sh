@@ -24,8 +24,9 @@ ok "--all adds the CPU's raw events" sh -c 'echo "$1" | jq -e "[.events[] | sele
 
 run "$CP" list models --format json
 ok "models: resnet50 and yolov3" sh -c 'echo "$1" | jq -e "[.models[].name] == [\"resnet50\",\"yolov3\"]" >/dev/null' _ "$out"
+ok "models: size, conv layers, parameters, GFLOPs" sh -c 'echo "$1" | jq -e "[.models[] | [.default_size, .conv_layers, .params, (.gflops * 1000 | round)]] == [[\"224x224\", 53, 25557032, 8178], [\"608x608\", 75, 61949149, 140692]]" >/dev/null' _ "$out"
 run "$CP" list models --format csv
-ok "models CSV has a header" sh -c 'echo "$1" | head -1 | grep -q "^model,description$"' _ "$out"
+ok "models CSV has a header" sh -c 'echo "$1" | head -1 | grep -q "^model,default_size,conv_layers,params,gflops,description$"' _ "$out"
 
 expect_fail "unknown list" "unknown list 'widgets'" "$CP" list widgets
 expect_fail "--all with models" "--all applies to events only" "$CP" list models --all

@@ -79,18 +79,31 @@ static void test_partition(void)
 	}
 	ok(ok_sum, "for every event, the layers plus (other) equal the total");
 	{
-		int tc = cp_run_event_index(run, "task-clock");
-		double t1 = *cp_run_count(run, 1, tc), t3 = *cp_run_count(run, 3, tc);
+		/*
+		 * Work shares are a statistical claim: on a loaded machine one
+		 * preempted worker makes the other spin. Re-measure up to three
+		 * times before calling it a failure.
+		 */
+		int tc = cp_run_event_index(run, "task-clock"), tries;
+		double t0 = 0, t3 = 0, m0 = 0, m3 = 0;
 
-		ok(t3 > t1 * 1.3, "task-clock follows the work: op3 (12 units) %.0f > op1 (6 units) %.0f",
-		   t3, t1);
-		ok(run->layers[3].time_ms > run->layers[0].time_ms * 3,
-		   "median time follows the work: %.3f ms vs %.3f ms",
-		   run->layers[3].time_ms, run->layers[0].time_ms);
-		th = 0;
+		for (tries = 0; tries < 3; tries++) {
+			t0 = *cp_run_count(run, 0, tc);
+			t3 = *cp_run_count(run, 3, tc);
+			m0 = run->layers[0].time_ms;
+			m3 = run->layers[3].time_ms;
+			if (t3 > t0 * 3 && m3 > m0 * 3)
+				break;
+			cp_run_free(run);
+			run = new_run();
+			runner_measure(r, &w, run);
+			tc = cp_run_event_index(run, "task-clock");
+		}
+		ok(t3 > t0 * 3, "task-clock follows the work: op3 (12 units) %.0f > 3 x op0 (1 unit) %.0f",
+		   t3, t0);
+		ok(m3 > m0 * 3, "median time follows the work: %.3f ms vs %.3f ms", m3, m0);
 		ok(!isnan(*cp_run_thread_count(run, 3, 1, tc)) &&
 		   *cp_run_thread_count(run, 3, 1, tc) > 0, "worker 1 counted its share");
-		(void)th;
 	}
 	ok(run->latency_ms >= run->layers_ms * 0.99, "latency covers the layers (%.3f >= %.3f)",
 	   run->latency_ms, run->layers_ms);
