@@ -90,6 +90,10 @@ struct net {
 	int nops;
 	struct net_op *ops;
 	int nconv_ops, nreorders;	/* operator counts for the summary */
+	int op_count;		/* every op, = nops: what one inference executes */
+	int nbn_ops, nact_ops, nadd_ops;	/* unfused BN, activation, binary add ops */
+	int nsum_fused;		/* shortcuts done as a conv's sum post-op */
+	int nref_ops;		/* ops on a reference (slow) kernel */
 
 	/* private to net.c */
 	void *priv;
@@ -120,6 +124,14 @@ int net_output(struct net *net, const float **out, size_t *n);
 
 /* The output of cfg layer @layer as f32 NCHW (for tests); same ownership. */
 int net_layer_output(struct net *net, int layer, const float **out, size_t *n);
+
+/*
+ * Test hook: the effective f32 weights of conv or connected layer @layer as
+ * the fused op computes with them, BN folded in (w·γ/√(σ²+ε), oihw, darknet's
+ * order) and the bias (β − μγ/√(σ²+ε), or the plain bias), so that
+ * out[o] = act(Σ w·in + bias[o]). Newly allocated; free() both.
+ */
+int net_layer_weights(struct net *net, int layer, float **w, float **bias);
 
 void net_release(struct net *net);
 
