@@ -23,6 +23,7 @@ static const struct cmd_struct commands[] = {
 	{ "stat", cmd_stat, "run a model and count time and events per layer" },
 	{ "topology", cmd_topology, "show the hwloc topology, caches and a pinning plan" },
 	{ "mem", cmd_mem, "weights and activation footprint of a model against this machine's caches" },
+	{ "record", cmd_record, "profile a model and append the run to a recording file" },
 	{ "report", cmd_report, "show a recorded run per layer, layout, kind, impl or stage" },
 	{ "diff", cmd_diff, "compare two recorded runs layer by layer" },
 	{ "flamegraph", cmd_flamegraph, "draw a recorded run (or two, differential) as an SVG flame graph" },

@@ -65,8 +65,7 @@ void run_fill_machine(struct cp_run *run, hwloc_topology_t topo)
 	m->l2 = topo_cache_size(&s, 2);
 	m->l3 = topo_cache_size(&s, 3);
 	if (uname(&u) == 0)
-		snprintf(m->kernel, sizeof(m->kernel), "%s %s %s", u.sysname,
-			 u.release, u.machine);
+		snprintf(m->kernel, sizeof(m->kernel), "%s %s", u.release, u.machine);
 	gethostname(m->hostname, sizeof(m->hostname) - 1);
 	cpuinfo(m);
 }
