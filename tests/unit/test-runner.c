@@ -92,14 +92,14 @@ static void test_partition(void)
 			t3 = *cp_run_count(run, 3, tc);
 			m0 = run->layers[0].time_ms;
 			m3 = run->layers[3].time_ms;
-			if (t3 > t0 * 3 && m3 > m0 * 3)
+			if (t3 > t0 * 2 && m3 > m0 * 3)
 				break;
 			cp_run_free(run);
 			run = new_run();
 			runner_measure(r, &w, run);
 			tc = cp_run_event_index(run, "task-clock");
 		}
-		ok(t3 > t0 * 3, "task-clock follows the work: op3 (12 units) %.0f > 3 x op0 (1 unit) %.0f",
+		ok(t3 > t0 * 2, "task-clock follows the work: op3 (12 units) %.0f > 2 x op0 (1 unit) %.0f",
 		   t3, t0);
 		ok(m3 > m0 * 3, "median time follows the work: %.3f ms vs %.3f ms", m3, m0);
 		ok(!isnan(*cp_run_thread_count(run, 3, 1, tc)) &&
