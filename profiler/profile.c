@@ -75,7 +75,7 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 		.membind = p->membind, .events = p->events, .rotate = p->rotate,
 		.iterations = p->iterations, .warmup = p->warmup,
 		.overhead = !p->no_overhead, .no_rdpmc = p->no_rdpmc,
-		.sample_freq = p->freq,
+		.sample_freq = p->freq, .progress = p->progress,
 	};
 	struct net_config nc = { .batch = p->batch, .fusion = strcmp(p->fusion, "on") == 0,
 				 .seed = (unsigned)p->seed, .weights = p->weights };
@@ -84,9 +84,12 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	struct runner *r = NULL;
 	struct cp_run *run = NULL;
 	struct workload w;
+	struct sigaction old_sigint;
 	int err, built = 0, i, nref = 0;
 
 	memset(&net, 0, sizeof(net));
+	/* from here on Ctrl-C ends the run cleanly: a partial run or nothing */
+	runner_catch_sigint(&old_sigint);
 	err = model_load(p->cfg ? p->cfg : p->model, &m);
 	if (err)
 		goto out;
@@ -108,6 +111,10 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	if (err)
 		goto out;
 	built = 1;
+	if (runner_interrupted) {
+		err = cp_error(-EINTR, "interrupted before a measured iteration finished");
+		goto out;
+	}
 
 	run = cp_run_new();
 	fill_config(run, p, &net, cmdline);
@@ -132,5 +139,6 @@ out:
 		net_release(&net);
 	runner_free(r);
 	model_release(&m);
+	runner_release_sigint(&old_sigint);
 	return err;
 }

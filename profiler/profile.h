@@ -32,7 +32,8 @@ struct profile_opts {
 	const char *ebpf;	/* "all" by default, "none", or a list */
 	int freq;
 	int seed;
-	int quiet;		/* no progress or warnings on stderr */
+	int quiet;		/* no warnings on stderr */
+	int progress;		/* say on stderr when measuring begins */
 };
 
 extern const char *const precision_choices[];
@@ -67,7 +68,8 @@ extern const char *const onoff_choices[];
 	OPT_BOOLEAN(0, "no-rdpmc", &(p)->no_rdpmc, "read counters with read(2) even where rdpmc is allowed"), \
 	OPT_BOOLEAN(0, "no-overhead", &(p)->no_overhead, "skip measuring the per-layer instrumentation overhead"), \
 	OPT_STRING(0, "ebpf", &(p)->ebpf, "<parts>", "sched,faults,numa,sample, all or none (default all)"), \
-	OPT_INTEGER('F', "freq", &(p)->freq, 1, 100000, "<hz>", "sampling frequency of eBPF sample (default 999)")
+	OPT_INTEGER('F', "freq", &(p)->freq, 1, 100000, "<hz>", "sampling frequency of eBPF sample (default 999)"), \
+	OPT_BOOLEAN(0, "progress", &(p)->progress, "say on stderr when the measured iterations begin")
 
 /*
  * Check the options and the operands (@nargs operands at @args): exactly one

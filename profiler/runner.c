@@ -335,6 +335,21 @@ static void on_sigint(int sig)
 	runner_interrupted = 1;
 }
 
+void runner_catch_sigint(struct sigaction *old)
+{
+	struct sigaction sa;
+
+	runner_interrupted = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, old);
+}
+
+void runner_release_sigint(const struct sigaction *old)
+{
+	sigaction(SIGINT, old, NULL);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -506,15 +521,12 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 	uint64_t *op_ns = NULL, *total_ns = NULL, *tmp_ns = NULL;
 	int iters_of_group[CP_MAX_EVENTS + 1] = { 0 };
 	int rot_groups[CP_MAX_EVENTS + 1], nrot = 0;
-	struct sigaction sa, old_sa;
 	int it, done = 0, err = 0, i, k, th, first_ev;
 
 	if (run->nlayers != nops)
 		return cp_error(-EINVAL, "the run has %d rows for %d ops", run->nlayers, nops);
-	runner_interrupted = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, &old_sa);
+	if (runner_interrupted)
+		return cp_error(-EINTR, "interrupted before a measured iteration finished");
 
 	first_ev = run->nevents;
 	for (k = 0; k < nev; k++)
@@ -543,6 +555,8 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 		err = run_timed(r, w, tmp_ns, &total_ns[0], snaps);
 	if (err)
 		goto out;
+	if (r->o.progress)
+		fprintf(stderr, "convprof: measuring %d iterations of %d ops\n", n, nops);
 
 	/* rotate through the groups that have something to count */
 	for (k = 0; k < nev; k++) {
@@ -651,7 +665,6 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 		free(ratio);
 	}
 out:
-	sigaction(SIGINT, &old_sa, NULL);
 	free(snaps);
 	free(prev_end);
 	free(acc);

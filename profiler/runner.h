@@ -2,6 +2,8 @@
 #ifndef CONVPROF_RUNNER_H
 #define CONVPROF_RUNNER_H
 
+#include <signal.h>
+
 #include "convprof/run.h"
 #include "events.h"
 #include "net.h"
@@ -33,6 +35,7 @@ struct runner_opts {
 	int no_rdpmc;		/* force read(2) */
 	unsigned ebpf_parts;	/* enum ebpf_part mask; 0: none */
 	int sample_freq;
+	int progress;		/* say on stderr when the measured iterations begin */
 };
 
 /* What the runner executes: op i of nops. */
@@ -60,9 +63,9 @@ void runner_allocator(struct runner *r, struct net_allocator *a);
 /*
  * Run and measure @w into @run, whose layers (nops rows) and batch the
  * caller has set. Fills events, backend, times, counts, per-thread values,
- * thread records, overhead. SIGINT stops at the next op boundary: the run
- * keeps the iterations it finished and is marked partial (-EINTR when none
- * finished).
+ * thread records, overhead. An interrupt (see runner_catch_sigint) stops
+ * at the next op boundary: the run keeps the iterations it finished and is
+ * marked partial (-EINTR when none finished).
  */
 int runner_measure(struct runner *r, const struct workload *w, struct cp_run *run);
 
@@ -72,8 +75,14 @@ hwloc_topology_t runner_topology(const struct runner *r);
 
 void runner_free(struct runner *r);
 
-/* Set by SIGINT while a measurement runs; cleared by runner_measure(). */
+/*
+ * SIGINT between runner_catch_sigint() and runner_release_sigint() sets
+ * runner_interrupted instead of ending the process; runner_measure() stops
+ * at the next op boundary when it is set (also when set before it began).
+ */
 extern volatile int runner_interrupted;
+void runner_catch_sigint(struct sigaction *old);
+void runner_release_sigint(const struct sigaction *old);
 
 /* A workload over a built net. */
 void workload_from_net(struct workload *w, struct net *net);

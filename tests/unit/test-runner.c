@@ -143,13 +143,17 @@ static void test_interrupt(void)
 	struct runner *r = NULL;
 	struct cp_run *run = new_run();
 
+	struct sigaction old;
+
 	is_int(runner_new(&r, &o), 0, "runner");
+	runner_catch_sigint(&old);
 	calls = 0;
 	stop_at = 3 * NOPS + 2;	/* in the 4th iteration */
 	is_int(runner_measure(r, &w, run), 0, "an interrupted run still returns what it has");
 	is_int(run->partial, 1, "marked partial");
 	is_int(run->iterations, 3, "with the 3 iterations it finished");
 	stop_at = -1;
+	runner_release_sigint(&old);
 	cp_run_free(run);
 	runner_free(r);
 }
