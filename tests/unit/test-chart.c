@@ -36,8 +36,7 @@ static void check_svg(const char *what, const char *svg)
 	ok(xml_check(svg, why, sizeof(why)) == 0, "%s: well-formed (built-in check) %s", what, why);
 	ok(strstr(svg, "<svg ") && strstr(svg, "</svg>\n") == svg + strlen(svg) - 7,
 	   "%s: one <svg> element, closed at the end", what);
-	ok(!strstr(svg, "nan") && !strstr(svg, "inf") && !strstr(svg, "NaN"),
-	   "%s: no NaN or infinite coordinates", what);
+	ok(!has_nonfinite(svg), "%s: no NaN or infinite coordinates", what);
 	path = xasprintf("%s/check.svg", tmpdir);
 	fp = fopen(path, "w");
 	fputs(svg, fp);
@@ -341,6 +340,13 @@ int main(void)
 	test_empty_and_degenerate();
 	test_fmt();
 	test_save();
+	ok(has_nonfinite("points=\"1,-nan\"") && has_nonfinite("x=\"inf\"") &&
+	   !has_nonfinite("inference, infinite, nano"), "checker: finds nan/inf as words only");
+	ok(xml_check("<a><b></a></b>", (char[64]){ 0 }, 64) != 0 &&
+	   xml_check("<a x=\"1 & 2\"/>", (char[64]){ 0 }, 64) != 0 &&
+	   xml_check("<a/><b/>", (char[64]){ 0 }, 64) != 0 &&
+	   xml_check("<a x=\"&amp;\">t &lt; &#38;</a>", (char[64]){ 0 }, 64) == 0,
+	   "checker: rejects crossed tags, bare '&', two roots; accepts entities");
 	rmdir(tmpdir);
 	return done_testing();
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int xml_fail(char *why, size_t len, const char *s, const char *p,
 		    const char *what)
@@ -115,6 +116,23 @@ static int xml_check(const char *s, char *why, size_t len)
 		return xml_fail(why, len, s, p, "unclosed element");
 	if (roots != 1)
 		return xml_fail(why, len, s, p, "no root element");
+	return 0;
+}
+
+/*
+ * 1 when "nan" or "inf" stands as a word in @s (any case): what printf
+ * makes of a non-finite coordinate. Words like "inference" do not count.
+ */
+static int has_nonfinite(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (strncasecmp(p, "nan", 3) && strncasecmp(p, "inf", 3))
+			continue;
+		if ((p == s || !isalpha((unsigned char)p[-1])) && !isalpha((unsigned char)p[3]))
+			return 1;
+	}
 	return 0;
 }
 
