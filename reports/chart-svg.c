@@ -518,7 +518,9 @@ static void draw_bars(FILE *fp, const struct chart *c, const struct layout *l,
 		      struct placer *pl)
 {
 	double slot = (l->right - l->left) / (double)MAX(c->ncategories, 1);
-	double bw = slot * 0.8 / MAX(l->nbars, 1), base, x, y, w;
+	/* wide bars read as blocks, not values: at most 70 px */
+	double bw = MIN(slot * 0.8 / MAX(l->nbars, 1), 70), base, x, y, w;
+	double pad = (slot - bw * MAX(l->nbars, 1)) / 2;
 	char buf[32], attrs[96];
 	const char *text;
 	size_t i, j;
@@ -536,7 +538,7 @@ static void draw_bars(FILE *fp, const struct chart *c, const struct layout *l,
 
 			if (!point_x_ok(c, l, p->x) || (!value_ok(&l->y, p->y) && !isnan(p->y)))
 				continue;
-			x = l->left + slot * (p->x + 0.1) + bw * k;
+			x = l->left + slot * p->x + pad + bw * k;
 			if (isnan(p->y)) {
 				svg_text(fp, x + bw / 2, base - 4,
 					 "font-size=\"10\" fill=\"#666\" text-anchor=\"middle\"", "n/a", 0);
@@ -625,12 +627,13 @@ static void draw_ceilings(FILE *fp, const struct chart *c, const struct layout *
 	size_t i;
 	int n, j, slope, flat;
 
-	if (l->x.categorical)
-		return;
 	for (i = 0; i < c->nceilings; i++) {
 		const struct chart_ceiling *k = &c->ceilings[i];
-		int has_peak = isfinite(k->peak), has_bw = isfinite(k->bw) && k->bw > 0;
-		double ridge = has_peak && has_bw ? k->peak / k->bw : INFINITY;
+		/* over categories only a horizontal line means anything */
+		int has_peak = isfinite(k->peak);
+		int has_bw = isfinite(k->bw) && k->bw > 0 && !l->x.categorical;
+		/* where the slope meets the peak; a lone peak is flat everywhere */
+		double ridge = !has_bw ? -INFINITY : has_peak ? k->peak / k->bw : INFINITY;
 		double xs = has_bw ? MAX(xa, ya / k->bw) : xa;
 		/* the slope ends at the ridge or where it leaves the plot */
 		double xe = has_bw ? MIN(MIN(ridge, xb), yb / k->bw) : xb;
@@ -663,6 +666,9 @@ static void draw_ceilings(FILE *fp, const struct chart *c, const struct layout *
 
 		if (k->peak_label && flat && py[n - 1] > l->top + 12) {
 			w = text_width(MIN(svg_text_chars(k->peak_label), 40), 11);
+			/* readable over bars and grid */
+			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" fill=\"#fff\" fill-opacity=\"0.85\"/>\n",
+				l->right - 8 - w, py[n - 1] - 17, w + 4);
 			svg_text(fp, l->right - 6, py[n - 1] - 5,
 				 "font-size=\"11\" fill=\"#333\" text-anchor=\"end\"", k->peak_label, 40);
 			box_add(pl, l->right - 6 - w, py[n - 1] - 16, l->right - 6, py[n - 1]);
@@ -718,14 +724,18 @@ static void draw_legend(FILE *fp, const struct chart *c, const struct layout *l)
 	}
 }
 
-int chart_write_svg(const struct chart *c, FILE *fp)
+int chart_write_svg(const struct chart *chart, FILE *fp)
 {
+	struct chart sized = *chart, *c = &sized;
 	struct placer *pl = xcalloc(1, sizeof(*pl));
 	struct layout l;
 	int i, nfoot, has_data = 0;
 	size_t j;
 	double y;
 
+	/* below this the margins leave no plot */
+	sized.width = MAX(chart->width, 480);
+	sized.height = MAX(chart->height, 300);
 	layout_make(c, &l);
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
@@ -746,8 +756,8 @@ int chart_write_svg(const struct chart *c, FILE *fp)
 
 	draw_axes(fp, c, &l);
 	fputs("<g clip-path=\"url(#plot-area)\">\n", fp);
-	draw_ceilings(fp, c, &l, pl);
 	draw_bars(fp, c, &l, pl);
+	draw_ceilings(fp, c, &l, pl);
 	draw_series(fp, c, &l);
 	fputs("</g>\n", fp);
 

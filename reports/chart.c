@@ -184,7 +184,7 @@ char *chart_fmt_num(char *buf, size_t len, double v)
 		return buf;
 	}
 	/* below 10000 digits read better than a suffix: 1234, not 1.23k */
-	if (a < 1e4) {
+	if (a < 9999.5) {
 		snprintf(buf, len, "%.4g", v == 0 ? 0.0 : v);
 		return buf;
 	}

@@ -68,7 +68,7 @@ struct chart_note {
 struct chart {
 	char *title;
 	char *subtitle;		/* NULL: none */
-	int width, height;	/* pixels; 900 x 560 unless changed */
+	int width, height;	/* pixels; 900 x 560 unless changed, 480 x 300 at least */
 	struct chart_axis x, y;
 	char **categories;	/* bar charts: the x axis names these, in order */
 	size_t ncategories, categories_alloc;

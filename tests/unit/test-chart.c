@@ -116,6 +116,8 @@ static void test_bars(void)
 	}
 	s = chart_add_series(&c, "fusion off", CHART_BARS, NULL);
 	chart_add_point(&c, s, 2, 19.05, NULL, NULL);
+	chart_add_ceiling(&c, 30, NAN, "target 30 img/s", NULL);
+	chart_add_ceiling(&c, NAN, 5, NULL, "a slope means nothing over categories");
 	svg = render(&c, &err);
 	is_int(err, 0, "bar chart: written");
 	check_svg("bar chart", svg);
@@ -123,6 +125,8 @@ static void test_bars(void)
 	ok(strstr(svg, ">21.3<") && strstr(svg, ">48<") && strstr(svg, ">19.05<"), "bar chart: value labels");
 	ok(strstr(svg, ">n/a<") != NULL, "bar chart: an unmeasured bar says n/a, not 0");
 	ok(strstr(svg, ">throughput<") && strstr(svg, ">fusion off<"), "bar chart: legend");
+	ok(strstr(svg, ">target 30 img/s<") && !strstr(svg, "a slope means"),
+	   "bar chart: a horizontal reference line, no slope");
 	free(svg);
 	chart_release(&c);
 }
@@ -207,10 +211,13 @@ static void test_empty_and_degenerate(void)
 	int s, err;
 
 	chart_init(&c, NULL);
+	c.width = 10;
+	c.height = -5;
 	svg = render(&c, &err);
 	is_int(err, 0, "empty chart: written");
 	check_svg("empty chart", svg);
 	ok(strstr(svg, ">no data<") != NULL, "empty chart: says no data");
+	ok(strstr(svg, "width=\"480\" height=\"300\"") != NULL, "tiny size: raised to 480 x 300");
 	free(svg);
 	chart_release(&c);
 
@@ -232,8 +239,11 @@ static void test_empty_and_degenerate(void)
 	s = chart_add_series(&c, "z", CHART_LINE, NULL);
 	chart_add_point(&c, s, 1, 0, NULL, NULL);
 	chart_add_point(&c, s, 1, 0, NULL, NULL);
+	chart_add_ceiling(&c, 0.5, NAN, "ideal", NULL);
 	svg = render(&c, &err);
 	check_svg("all-zero series", svg);
+	ok(strstr(svg, ">ideal<") && strstr(svg, "<polyline fill=\"none\" stroke=\"#333\""),
+	   "horizontal reference line on numeric axes");
 	free(svg);
 	chart_release(&c);
 }
@@ -247,6 +257,7 @@ static void test_fmt(void)
 	is_str(chart_fmt_num(b, sizeof(b), 0.1 + 0.2), "0.3", "fmt: 0.1+0.2");
 	is_str(chart_fmt_num(b, sizeof(b), 1234), "1234", "fmt: 1234");
 	is_str(chart_fmt_num(b, sizeof(b), 12345), "12.3k", "fmt: 12345");
+	is_str(chart_fmt_num(b, sizeof(b), 9999.9), "10k", "fmt: 9999.9 rounds to 10k, not 1e+04");
 	is_str(chart_fmt_num(b, sizeof(b), 2.5e9), "2.5G", "fmt: 2.5e9");
 	is_str(chart_fmt_num(b, sizeof(b), 999999), "1M", "fmt: 999999 rounds to 1M, not 1e+03k");
 	is_str(chart_fmt_num(b, sizeof(b), -45000), "-45k", "fmt: negative");
