@@ -70,9 +70,12 @@ static double axis_t(const struct axis_map *m, double v)
 	return m->scale == CHART_LOG ? log10(v) : v;
 }
 
+/* Always finite: a range near the limits of a double must not print "nan". */
 static double axis_px(const struct axis_map *m, double v)
 {
-	return m->p0 + (axis_t(m, v) - m->lo) / (m->hi - m->lo) * (m->p1 - m->p0);
+	double p = m->p0 + (axis_t(m, v) - m->lo) / (m->hi - m->lo) * (m->p1 - m->p0);
+
+	return isfinite(p) ? p : m->p0;
 }
 
 /* The data value at the low (0) or high (1) end of @m. */
@@ -301,6 +304,8 @@ static void draw_tick(FILE *fp, const struct layout *l, int is_x, double v,
 	char buf[32];
 	double p;
 
+	if (!value_ok(is_x ? &l->x : &l->y, v))
+		return;
 	if (is_x) {
 		p = axis_px(&l->x, v);
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n",
@@ -329,26 +334,29 @@ static void draw_tick(FILE *fp, const struct layout *l, int is_x, double v,
 static void draw_ticks(FILE *fp, const struct layout *l, int is_x)
 {
 	const struct axis_map *m = is_x ? &l->x : &l->y;
-	double span = m->hi - m->lo, v, t;
-	int k, e, every;
+	double span = m->hi - m->lo, v, t, first;
+	int k, e, every, n;
 
 	if (m->scale == CHART_LINEAR) {
-		for (k = (int)ceil(m->lo / m->step - 1e-9); k < 1000; k++) {
-			v = k * m->step;
+		/* in step units, so a range far from zero keeps its ticks exact */
+		first = ceil(m->lo / m->step - 1e-9);
+		for (n = 0; n < 100; n++) {
+			v = (first + n) * m->step;
 			if (v > m->hi + m->step * 1e-9)
 				break;
 			draw_tick(fp, l, is_x, fabs(v) < m->step * 1e-9 ? 0 : v, 1, 1);
 		}
 		return;
 	}
-	every = span > 8 ? 2 : 1;
+	/* about eight labelled decades at most */
+	every = span > 8 ? (int)ceil(span / 8) : 1;
 	for (e = (int)floor(m->lo); e <= (int)ceil(m->hi); e++) {
 		for (k = 1; k < 10; k++) {
 			t = e + log10(k);
 			if (t < m->lo - 1e-9 || t > m->hi + 1e-9)
 				continue;
 			v = k * pow(10, e);
-			if (k == 1)
+			if (k == 1 && (every <= 2 || e % every == 0))
 				draw_tick(fp, l, is_x, v, 1, e % every == 0);
 			else if (span <= 8)
 				draw_tick(fp, l, is_x, v, 0,

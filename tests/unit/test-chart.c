@@ -234,6 +234,48 @@ static void test_empty_and_degenerate(void)
 	free(svg);
 	chart_release(&c);
 
+	/* far from zero: ticks still there (5000..5010 by 2) */
+	chart_init(&c, "offset");
+	c.y.zero = 0;
+	s = chart_add_series(&c, "o", CHART_LINE, NULL);
+	chart_add_point(&c, s, 1, 5000, NULL, NULL);
+	chart_add_point(&c, s, 2, 5010, NULL, NULL);
+	svg = render(&c, &err);
+	check_svg("offset range", svg);
+	ok(strstr(svg, ">5000<") && strstr(svg, ">5010<") && strstr(svg, ">5004<"),
+	   "offset range: ticks far from zero");
+	free(svg);
+	chart_release(&c);
+
+	/* 600 decades: labels thinned to about eight */
+	chart_init(&c, "huge");
+	chart_axis_set(&c.y, "y", CHART_LOG);
+	s = chart_add_series(&c, "h", CHART_MARKERS, NULL);
+	chart_add_point(&c, s, 1, 1e-300, NULL, NULL);
+	chart_add_point(&c, s, 2, 1e300, NULL, NULL);
+	svg = render(&c, &err);
+	check_svg("600 decades", svg);
+	{
+		int n = 0;
+		const char *p = svg;
+
+		while ((p = strstr(p, "text-anchor=\"end\">1e")))
+			n++, p++;
+		ok(n >= 4 && n <= 10, "600 decades: %d labels", n);
+	}
+	free(svg);
+	chart_release(&c);
+
+	/* near the limits of a double on a linear axis */
+	chart_init(&c, "extreme");
+	s = chart_add_series(&c, "e", CHART_LINE, NULL);
+	chart_add_point(&c, s, -1.7e308, -1.7e308, NULL, NULL);
+	chart_add_point(&c, s, 1.7e308, 1.7e308, NULL, NULL);
+	svg = render(&c, &err);
+	check_svg("extreme values", svg);
+	free(svg);
+	chart_release(&c);
+
 	/* a series that is all zero on a linear axis */
 	chart_init(&c, "zeros");
 	s = chart_add_series(&c, "z", CHART_LINE, NULL);
