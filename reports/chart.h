@@ -18,7 +18,29 @@
  *
  * A chart is filled by the chart_* calls below, which copy every string they
  * are given; chart_release() frees them. Fields may be read directly; set
- * strings only through the calls.
+ * strings only through the calls. The three kinds the study draws:
+ *
+ *	struct chart c;
+ *	int s;
+ *
+ *	// throughput against threads, with the ideal-scaling line
+ *	chart_init(&c, "resnet50 f32: throughput vs threads");
+ *	chart_axis_set(&c.x, "threads", CHART_LINEAR);
+ *	c.x.integer = 1;
+ *	chart_axis_set(&c.y, "images/s", CHART_LINEAR);
+ *	s = chart_add_series(&c, "measured", CHART_LINE, NULL);
+ *	chart_add_point(&c, s, 1, ips1, NULL, NULL);	// once per thread count
+ *	chart_add_ceiling(&c, NAN, ips1, NULL, "ideal scaling");	// y = ips1 * x
+ *	err = chart_save_svg(&c, "threads.svg");
+ *	chart_release(&c);
+ *
+ *	// grouped bars: categories on x, one series per bar in a group
+ *	chart_add_category(&c, "f32 nhwc");	// x = 0, 1, ...
+ *	s = chart_add_series(&c, "fusion on", CHART_BARS, NULL);
+ *	chart_add_point(&c, s, 0, ips, NULL, NULL);	// NaN: drawn as "n/a"
+ *
+ *	// roofline: both axes CHART_LOG, chart_add_ceiling(&c, peak, bw, ...);
+ *	// roofline_chart() in roofline.h builds it from a run
  */
 
 enum chart_scale { CHART_LINEAR, CHART_LOG };
