@@ -103,9 +103,11 @@ check: deps
 
 tests: convprof $(UNIT_BINS)
 
+# The main job: ResNet-50 with the defaults (f32, blocked layout, fused,
+# one pinned worker per core), per layer.
 run: deps-build
 	$(Q)$(MAKE) --no-print-directory convprof
-	./convprof topology
+	./convprof stat resnet50
 
 install: convprof
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
