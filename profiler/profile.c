@@ -128,6 +128,11 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 			nref, nref == 1 ? "" : "s", run->layers[0].is_ref ? run->layers[0].name :
 			"int8 with nchw");
 	workload_from_net(&w, &net);
+	if (p->before_measure) {
+		err = p->before_measure(p->before_measure_arg);
+		if (err)
+			goto out;
+	}
 	err = runner_measure(r, &w, run);
 	if (err)
 		goto out;
