@@ -27,6 +27,7 @@ static const struct cmd_struct commands[] = {
 	{ "report", cmd_report, "show a recorded run per layer, layout, kind, impl or stage" },
 	{ "diff", cmd_diff, "compare two recorded runs layer by layer" },
 	{ "flamegraph", cmd_flamegraph, "draw a recorded run (or two, differential) as an SVG flame graph" },
+	{ "sweep", cmd_sweep, "measure every combination of batch, threads, processes, precision, layout, fusion, size" },
 };
 
 static const struct cmd_struct *find_cmd(const char *name)
