@@ -361,12 +361,15 @@ struct para {
 	int width, col;
 };
 
+/* A space the paragraph does not break at: "nhwc vs nchw 1.2x" stays whole. */
+#define NBSP "\x1f"
+
 /* Append words to the paragraph, wrapping at the width. */
 static void para_add(struct para *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void para_add(struct para *p, const char *fmt, ...)
 {
-	char buf[512], *w, *save = NULL;
+	char buf[512], *w, *save = NULL, *c;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -379,6 +382,8 @@ static void para_add(struct para *p, const char *fmt, ...)
 			fputc('\n', p->fp);
 			p->col = 0;
 		}
+		for (c = w; (c = strchr(c, NBSP[0])); )
+			*c = ' ';
 		p->col += fprintf(p->fp, "%s%s", p->col ? " " : "", w);
 	}
 }
@@ -439,7 +444,7 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 			else
 				para_punct(&p, ",");
 			if (pairs)
-				para_add(&p, "%s vs %s %.2fx", v, b, r);
+				para_add(&p, "%s" NBSP "vs" NBSP "%s" NBSP "%.2fx", v, b, r);
 			else
 				para_add(&p, "%s vs %s: no pair finished", v, b);
 		}

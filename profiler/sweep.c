@@ -633,6 +633,8 @@ void sweep_derive(struct sweep *s)
 		struct sweep_point *pt = &s->points[k];
 		int pidx[SWEEP_NAXES];
 
+		for (a = 0; a < SWEEP_NAXES; a++)
+			pt->ratio[a] = pt->efficiency[a] = NAN;
 		if (!has_result(pt))
 			continue;
 		for (a = 0; a < SWEEP_NAXES; a++) {
