@@ -6,6 +6,7 @@
 
 #include "model.h"
 #include "net.h"
+#include "numa.h"
 #include "profile.h"
 #include "runner.h"
 #include "util.h"
@@ -65,6 +66,27 @@ static void fill_config(struct cp_run *run, const struct profile_opts *p,
 	run->fusion = strcmp(p->fusion, "on") == 0;
 	run->iterations = p->iterations;
 	run->warmup = p->warmup;
+}
+
+/* After the run every tensor has been touched: ask where its pages are. */
+static void fill_numa(struct cp_run *run, const struct net *net, struct runner *r)
+{
+	hwloc_topology_t topo = runner_topology(r);
+	const struct pin_plan *plan = runner_plan(r);
+	hwloc_cpuset_t cpus = hwloc_bitmap_alloc();
+	hwloc_nodeset_t local = hwloc_bitmap_alloc();
+	int i;
+
+	if (plan->pus)
+		for (i = 0; i < plan->nthreads; i++)
+			hwloc_bitmap_set(cpus, (unsigned)plan->pus[i]);
+	else
+		hwloc_bitmap_copy(cpus, hwloc_topology_get_topology_cpuset(topo));
+	hwloc_cpuset_to_nodeset(topo, cpus, local);
+	numa_fill_run(run, net, topo, local, run->numa, sizeof(run->numa),
+		      run->numa_warning, sizeof(run->numa_warning));
+	hwloc_bitmap_free(cpus);
+	hwloc_bitmap_free(local);
 }
 
 int profile_run(const struct profile_opts *p, const char *cmdline,
@@ -131,6 +153,7 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	err = runner_measure(r, &w, run);
 	if (err)
 		goto out;
+	fill_numa(run, &net, r);
 	*out = run;
 	run = NULL;
 out:

@@ -489,6 +489,10 @@ static void print_header(const struct cp_run *run, FILE *fp)
 			fprintf(fp, "multiplexed: %s counted %.0f%% of the time, scaled\n",
 				run->events[i].name, r * 100);
 	}
+	if (run->numa[0])
+		fprintf(fp, "numa: %s\n", run->numa);
+	if (run->numa_warning[0])
+		fprintf(fp, "WARNING: %s\n", run->numa_warning);
 	if (run->rotate)
 		fprintf(fp, "rotation: one event group per iteration; each group saw whole iterations\n");
 	fprintf(fp, "iterations: %d measured after %d warm-up; latency %.3f ms (median), %.2f img/s",
@@ -684,6 +688,10 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 	json_object_set_new(root, "config", cfg);
 	json_set_str(root, "backend", run->backend);
 	json_set_str(root, "backend_reason", run->backend_reason);
+	if (run->numa[0])
+		json_set_str(root, "numa", run->numa);
+	if (run->numa_warning[0])
+		json_set_str(root, "numa_warning", run->numa_warning);
 	for (i = 0; i < run->nevents; i++) {
 		json_t *e = json_object();
 
