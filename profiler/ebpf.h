@@ -63,15 +63,42 @@ int ebpf_add_tensor(struct ebpf_session *s, int layer, enum tensor_kind kind,
 /* The shared current-layer word(s): a plain store, safe on the hot path. */
 void ebpf_set_layer(struct ebpf_session *s, int layer);
 
-/* 0: the cold (first) iteration, 1: steady state; counted apart. */
+/*
+ * 0: the cold (first) iteration, 1: steady state; counted apart. Only the
+ * faults part counts the cold phase (faults:first:*); the others count only
+ * the steady one.
+ */
+#define EBPF_PHASE_COLD 0
+#define EBPF_PHASE_STEADY 1
 void ebpf_set_phase(struct ebpf_session *s, int phase);
 
-/* Begin and end counting (outside the measured iterations only). */
+/*
+ * Begin and end counting (outside the measured iterations only): plain
+ * stores, no system call; counts add up over several start/stop pairs. The
+ * runner's order:
+ *   ebpf_open, ebpf_add_tensor...,
+ *   ebpf_set_phase(COLD), ebpf_start, the first iteration, ebpf_stop,
+ *   warm-up iterations (not counted),
+ *   ebpf_set_phase(STEADY), ebpf_start, the N measured iterations
+ *   (ebpf_set_layer before each layer, nlayers after the last), ebpf_stop,
+ *   ebpf_collect(run, N), ebpf_close.
+ * Every function taking a session accepts NULL and then does nothing.
+ */
 int ebpf_start(struct ebpf_session *s);
 int ebpf_stop(struct ebpf_session *s);
 
 /* NULL when @part runs, else "unavailable: <reason>". */
 const char *ebpf_part_status(const struct ebpf_session *s, enum ebpf_part part);
+
+/*
+ * Transparent huge pages as the faults were counted: the mode and the huge
+ * page sizes not "never", e.g. "madvise (2048kB: inherit)". A fault is one
+ * 4 KiB page, or one huge page where one backs the address.
+ */
+const char *ebpf_thp(const struct ebpf_session *s);
+
+/* The sampling event: "cycles" where the PMU allows, else "cpu-clock". */
+const char *ebpf_sample_event(const struct ebpf_session *s);
 
 /*
  * Add the parts' columns to @run (whose layers are set) as per-iteration
