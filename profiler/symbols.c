@@ -21,6 +21,7 @@
 struct sym {
 	uint64_t start, end;	/* ELF virtual addresses, or process addresses for JIT */
 	char *name;
+	int rank;		/* among aliases the lowest wins: sym_rank() */
 };
 
 struct seg {
@@ -52,11 +53,25 @@ struct symbols {
 	size_t njit;
 };
 
+/*
+ * Aliases share an address (getpid, __getpid, __GI___getpid): the public
+ * name reads best, so locals lose, then leading underscores, then weak.
+ */
+static int sym_rank(int binding, const char *name)
+{
+	return (binding == STB_LOCAL) * 64 + (int)MIN(strspn(name, "_"), 15) * 2 +
+	       (binding == STB_WEAK);
+}
+
 static int sym_cmp(const void *a, const void *b)
 {
 	const struct sym *x = a, *y = b;
 
-	return x->start < y->start ? -1 : x->start > y->start;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 /* Sort, drop aliases (same start), give unsized symbols the gap to the next. */
@@ -132,6 +147,7 @@ static size_t elf_read_syms(Elf *elf, Elf64_Word type, struct dso *d)
 			d->syms[d->nsyms].start = sym.st_value;
 			d->syms[d->nsyms].end = sym.st_value + sym.st_size;
 			d->syms[d->nsyms].name = xstrdup(name);
+			d->syms[d->nsyms].rank = sym_rank(GELF_ST_BIND(sym.st_info), name);
 			d->nsyms++;
 		}
 	}
@@ -297,7 +313,7 @@ static void jit_read(struct symbols *s, pid_t pid)
 			if (*p == ';')
 				*p = ':';	/* ';' separates frames */
 		ALLOC_GROW(s->jit, s->njit + 1, alloc);
-		s->jit[s->njit++] = (struct sym){ start, start + size, xstrdup(name) };
+		s->jit[s->njit++] = (struct sym){ start, start + size, xstrdup(name), 0 };
 	}
 	fclose(f);
 	syms_finish(s->jit, &s->njit);

@@ -300,9 +300,10 @@ static void check_sampling(struct synth *w, struct ebpf_session *s, struct cp_ru
 		run->nstacks);
 	ok(in_layers > 0 && leaf / in_layers > 0.8,
 	   "stacks in layers end in synth_spin: %.0f of %.0f samples", leaf, in_layers);
-	if (run->nstacks)
-		printf("#   e.g. layer %d: %s (%llu)\n", run->stacks[0].layer, run->stacks[0].frames,
-		       (unsigned long long)run->stacks[0].count);
+	for (i = 0; i < run->nstacks; i++)
+		if (run->stacks[i].count >= totals / 20)
+			printf("#   layer %d: %s %llu\n", run->stacks[i].layer, run->stacks[i].frames,
+			       (unsigned long long)run->stacks[i].count);
 }
 
 static void check_faults(struct synth *w, struct ebpf_session *s, struct cp_run *run)
