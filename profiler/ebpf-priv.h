@@ -57,4 +57,7 @@ struct ebpf_session {
 
 int ebpf_part_index(enum ebpf_part p);
 
+/* Tests: load the raw_tp flavour even where tp_btf would do. */
+extern int ebpf_force_raw_tp;
+
 #endif

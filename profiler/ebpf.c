@@ -33,6 +33,8 @@
 /* cycles between samples: about sample_freq Hz on a 3 GHz core */
 #define CYCLES_PER_SECOND 3000000000ULL
 
+int ebpf_force_raw_tp;
+
 static const char *const part_names[EBPF_NPARTS] = { "sched", "faults", "numa", "sample" };
 
 int ebpf_part_index(enum ebpf_part p)
@@ -268,7 +270,7 @@ static int obj_pick_flavours(struct ebpf_session *s, int i, struct bpf_object *o
 			part_release(s, i);
 			return -ENOENT;
 		}
-		bpf_program__set_autoload(p, btf_flavour);
+		bpf_program__set_autoload(p, ebpf_force_raw_tp ? !btf_flavour : btf_flavour);
 	}
 	return 0;
 }

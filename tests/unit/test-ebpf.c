@@ -5,8 +5,9 @@
  *
  *   test-ebpf                      the TAP tests
  *   test-ebpf --unprivileged-child what the unprivileged check runs as nobody
- *   test-ebpf --overhead [ROUNDS]  time the workload with and without every
- *                                  part, interleaved; print the medians
+ *   test-ebpf --overhead [ROUNDS [PARTS]]
+ *                                  time the workload with and without the
+ *                                  parts (all), interleaved; print medians
  */
 #include <dirent.h>
 #include <errno.h>
@@ -439,6 +440,43 @@ static void test_session(struct synth *w)
 	}
 }
 
+/* The raw_tp fallback (kernels whose BTF lacks the tracepoints) counts alike. */
+static void test_raw_tp(struct synth *w)
+{
+	struct ebpf_opts o = synth_opts(w, EBPF_SCHED | EBPF_FAULTS | EBPF_NUMA);
+	struct ebpf_session *s = NULL;
+	struct cp_run *run = cp_run_new();
+	struct proc_sched proc[SYNTH_THREADS];
+	double wall_ns = 0, sw;
+	int i, raw = 0;
+	size_t p;
+
+	ebpf_force_raw_tp = 1;
+	ebpf_open(&s, &o);
+	ebpf_force_raw_tp = 0;
+	for (p = 0; p < 3; p++)
+		ok(ebpf_part_status(s, all_parts[p]) == NULL, "raw_tp: %s loads: %s",
+		   ebpf_part_name(all_parts[p]), ebpf_part_status(s, all_parts[p]) ?: "yes");
+	if (s->sched)
+		raw = bpf_program__autoload(s->sched->progs.sched_switch_raw) &&
+		      !bpf_program__autoload(s->sched->progs.sched_switch_btf);
+	ok(raw, "the raw_tp programs are the ones loaded");
+	/* the cold iteration touches the tensors again: give it fresh pages */
+	for (i = 0; i < w->ntensors; i++)
+		madvise(w->t[i].mem, w->t[i].bytes, MADV_DONTNEED);
+	synth_register(w, s);
+	synth_run(w, s, STEADY_ITERATIONS, proc, &wall_ns);
+	cp_run_set_layers(run, SYNTH_LAYERS);
+	is_int(ebpf_collect(s, run, STEADY_ITERATIONS), 0, "raw_tp: collect");
+	sw = total_of(run, "sched:switches") * STEADY_ITERATIONS;
+	ok(fabs(sw - proc[0].switches - proc[1].switches) <= 10 + 0.05 * sw,
+	   "raw_tp: %.0f switches, /proc says %.0f", sw, proc[0].switches + proc[1].switches);
+	is_near(count_at(run, 1, "faults:first:weights"), (double)(w->t[0].bytes / SYNTH_PAGE), 2,
+		"raw_tp: the weights' cold faults");
+	ebpf_close(s);
+	cp_run_free(run);
+}
+
 /* A part that fails after others loaded: the rest runs, nothing leaks. */
 static void test_partial_failure(struct synth *w)
 {
@@ -573,26 +611,75 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* with vs without every part at the default rate, interleaved ABBA */
-static int overhead(int rounds)
-{
-	double off[200], on[200], ratio[200];
-	struct synth w;
-	int r, k, iters = 5;
+struct prog_stat {
+	char name[32];
+	double runs, ns;
+};
 
+/* Add the session's programs' run counts and times (kernel.bpf_stats) to @st. */
+static int prog_stats_add(struct ebpf_session *s, struct prog_stat *st, int n)
+{
+	struct bpf_object *objs[4] = {
+		s->sched ? s->sched->obj : NULL, s->faults ? s->faults->obj : NULL,
+		s->numa ? s->numa->obj : NULL, s->sample ? s->sample->obj : NULL,
+	};
+	struct bpf_program *p;
+	int i, j;
+
+	for (i = 0; i < 4; i++) {
+		if (!objs[i])
+			continue;
+		bpf_object__for_each_program(p, objs[i]) {
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			if (bpf_program__fd(p) < 0 ||
+			    bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+				continue;
+			for (j = 0; j < n && strcmp(st[j].name, bpf_program__name(p)); j++)
+				;
+			if (j == n && n < 32)
+				snprintf(st[n++].name, sizeof(st[0].name), "%s", bpf_program__name(p));
+			if (j < 32) {
+				st[j].runs += (double)info.run_cnt;
+				st[j].ns += (double)info.run_time_ns;
+			}
+		}
+	}
+	return n;
+}
+
+/*
+ * With vs without @parts at the default rate, interleaved ABBA: wall time
+ * per iteration (medians), and the programs' own run time from the
+ * kernel's BPF statistics as a share of the CPU time the runs had.
+ */
+static int overhead(int rounds, unsigned parts)
+{
+	double off[200], on[200], ratio[200], on_cpu_ns = 0, bpf_ns = 0;
+	struct prog_stat st[32];
+	int r, k, j, iters = 5, nst = 0, stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	struct synth w;
+
+	memset(st, 0, sizeof(st));
 	if (rounds < 2 || rounds > 200 || synth_init(&w))
 		return 2;
 	for (r = 0; r < rounds; r++) {
 		for (k = 0; k < 2; k++) {
 			int with = (r + k) % 2;
-			struct ebpf_opts o = synth_opts(&w, EBPF_ALL);
+			struct ebpf_opts o = synth_opts(&w, parts);
 			struct ebpf_session *s = NULL;
 			struct cp_run *run = cp_run_new();
 			uint64_t t0;
+			size_t p;
 			int i;
 
-			if (with && (ebpf_open(&s, &o) || ebpf_part_status(s, EBPF_SAMPLE)))
+			if (with && ebpf_open(&s, &o))
 				return 1;
+			for (p = 0; s && p < ARRAY_SIZE(all_parts); p++)
+				if ((parts & all_parts[p]) && ebpf_part_status(s, all_parts[p]))
+					return 1;
 			synth_register(&w, s);
 			ebpf_set_phase(s, EBPF_PHASE_STEADY);
 			ebpf_start(s);
@@ -601,6 +688,10 @@ static int overhead(int rounds)
 				synth_iteration(&w, s);
 			(with ? on : off)[r] = (double)(now_ns() - t0) / iters / 1e6;
 			ebpf_stop(s);
+			if (s) {
+				on_cpu_ns += (double)(now_ns() - t0) * SYNTH_THREADS;
+				nst = prog_stats_add(s, st, nst);
+			}
 			cp_run_set_layers(run, SYNTH_LAYERS);
 			if (s)
 				ebpf_collect(s, run, iters);
@@ -611,9 +702,24 @@ static int overhead(int rounds)
 	}
 	printf("rounds %d, %d iterations each; ms per iteration\n", rounds, iters);
 	printf("without eBPF: median %.3f\n", median(off, rounds));
-	printf("with all parts (sched, faults, numa, sample at 999 Hz): median %.3f\n",
-	       median(on, rounds));
+	printf("with parts 0x%x (sched 1, faults 2, numa 4, sample 8 at 999 Hz): median %.3f\n",
+	       parts, median(on, rounds));
 	printf("overhead: %.2f%% (median of per-round ratios)\n", 100 * (median(ratio, rounds) - 1));
+	if (stats_fd < 0) {
+		printf("program run times: unavailable (%s)\n", strerror(-stats_fd));
+	} else {
+		printf("program            runs/s   ns/run\n");
+		for (j = 0; j < nst; j++) {
+			if (!st[j].runs)
+				continue;
+			printf("%-16s %8.0f %8.0f\n", st[j].name, st[j].runs / (on_cpu_ns / SYNTH_THREADS / 1e9),
+			       st[j].ns / st[j].runs);
+			bpf_ns += st[j].ns;
+		}
+		printf("programs' own time: %.3f%% of the workers' CPUs' time\n",
+		       100 * bpf_ns / on_cpu_ns);
+		close(stats_fd);
+	}
 	synth_release(&w);
 	return 0;
 }
@@ -627,8 +733,13 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--unprivileged-child") == 0)
 		return unprivileged_child();
-	if (argc > 1 && strcmp(argv[1], "--overhead") == 0)
-		return overhead(argc > 2 ? atoi(argv[2]) : 15);
+	if (argc > 1 && strcmp(argv[1], "--overhead") == 0) {
+		unsigned parts = EBPF_ALL;
+
+		if (argc > 3 && ebpf_parts_parse(argv[3], &parts))
+			return 2;
+		return overhead(argc > 2 ? atoi(argv[2]) : 15, parts);
+	}
 
 	test_args();
 	if (synth_init(&w)) {
@@ -646,6 +757,7 @@ int main(int argc, char **argv)
 		ebpf_close(probe);
 		probe = NULL;
 		test_session(&w);
+		test_raw_tp(&w);
 		test_partial_failure(&w);
 		test_unprivileged();
 	}
