@@ -21,7 +21,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);		/* (nlayers + 1) * (nworkers + 1), set by the loader */
 	__type(key, __u32);
-	__type(value, struct sample_counts);
+	__type(value, __u64);
 } sample_counts SEC(".maps");
 
 /* per slot, whatever the layer: what the per-layer counts must add up to */
@@ -41,20 +41,16 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SAMPLE_MAX_STACKS);
+	__uint(max_entries, SAMPLE_MAX_STACKS);	/* + nlayers + 1, set by the loader */
 	__type(key, struct sample_stack_key);
 	__type(value, __u64);
 } sample_stacks SEC(".maps");
-
-/* samples whose (row, stack) pair found the hash full */
-__u64 sample_stacks_dropped = 0;
 
 SEC("perf_event")
 int sample_tick(struct bpf_perf_event_data *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct sample_stack_key sk = {};
-	struct sample_counts *c;
 	__u32 phase, row, key;
 	__u64 one = 1, *n;
 	long err;
@@ -73,16 +69,12 @@ int sample_tick(struct bpf_perf_event_data *ctx)
 	if (n)
 		__sync_fetch_and_add(n, 1);
 	key = cp_key(row, slot);
-	c = bpf_map_lookup_elem(&sample_counts, &key);
-	if (c) {
-		__sync_fetch_and_add(&c->samples, 1);
-		__sync_fetch_and_add(&c->period, ctx->sample_period);
-	}
+	n = bpf_map_lookup_elem(&sample_counts, &key);
+	if (n)
+		__sync_fetch_and_add(n, 1);
 
 	sk.row = row;
 	sk.stackid = bpf_get_stackid(ctx, &sample_stackmap, BPF_F_USER_STACK);
-	if (sk.stackid < 0)
-		sk.stackid = -1;
 	n = bpf_map_lookup_elem(&sample_stacks, &sk);
 	if (n) {
 		__sync_fetch_and_add(n, 1);
@@ -95,7 +87,10 @@ int sample_tick(struct bpf_perf_event_data *ctx)
 		if (n)
 			__sync_fetch_and_add(n, 1);
 	} else if (err) {
-		__sync_fetch_and_add(&sample_stacks_dropped, 1);
+		sk.stackid = SAMPLE_STACK_FULL;
+		n = bpf_map_lookup_elem(&sample_stacks, &sk);
+		if (n)
+			__sync_fetch_and_add(n, 1);
 	}
 	return 0;
 }

@@ -83,11 +83,11 @@ static int numa_read(struct ebpf_session *s, __u32 key, double *v)
 
 static int sample_read(struct ebpf_session *s, __u32 key, double *v)
 {
-	struct sample_counts c;
+	__u64 n;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(s->sample->maps.sample_counts), &key, &c))
+	if (bpf_map_lookup_elem(bpf_map__fd(s->sample->maps.sample_counts), &key, &n))
 		return -errno;
-	v[0] = (double)c.samples;
+	v[0] = (double)n;
 	return 0;
 }
 
@@ -167,8 +167,12 @@ static char *stack_frames(struct ebpf_session *s, struct symbols *sym, __s32 id)
 	char *out = NULL;
 	int n, i;
 
-	if (id < 0 || bpf_map_lookup_elem(bpf_map__fd(s->sample->maps.sample_stackmap), &id, ip))
+	if (id == -EFAULT)
 		return xstrdup("[no user stack]");
+	if (id == SAMPLE_STACK_FULL)
+		return xstrdup("[stack table full]");
+	if (id < 0 || bpf_map_lookup_elem(bpf_map__fd(s->sample->maps.sample_stackmap), &id, ip))
+		return xstrdup("[stack lost]");
 	for (n = 0; n < SAMPLE_STACK_DEPTH && ip[n]; n++)
 		;
 	if (!n)
@@ -206,7 +210,7 @@ static int stacks_collect(struct ebpf_session *s, struct cp_run *run)
 
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &count))
+		if (bpf_map_lookup_elem(fd, &key, &count) || !count)
 			continue;
 		ALLOC_GROW(ents, n + 1, alloc);
 		ents[n].layer = key.row >= (__u32)s->nlayers ? -1 : (int)key.row;

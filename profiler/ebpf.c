@@ -21,6 +21,7 @@
 #include <linux/perf_event.h>
 
 #include "ebpf-priv.h"
+#include "../bpf/sample.h"
 #include "events.h"
 #include "util.h"
 
@@ -454,15 +455,26 @@ static int sample_open(struct ebpf_session *s, const struct btf *vmlinux)
 	struct perf_event_attr attr = { .type = PERF_TYPE_SOFTWARE };
 	char why[160];
 	int err, cpu = -1;
+	__u32 row;
 
 	s->sample = sample_bpf__open();
 	if (!s->sample)
 		return part_fail(s, i, -errno, "opening the sample program");
 	SET_RODATA(s->sample);
 	bpf_map__set_max_entries(s->sample->maps.sample_counts, counter_entries(s));
+	bpf_map__set_max_entries(s->sample->maps.sample_stacks,
+				 SAMPLE_MAX_STACKS + (__u32)s->nlayers + 1);
 	err = part_load(s, i, s->sample->obj, vmlinux);
 	if (err)
 		return err;
+	for (row = 0; row <= (__u32)s->nlayers; row++) {
+		struct sample_stack_key full = { .row = row, .stackid = SAMPLE_STACK_FULL };
+		__u64 zero = 0;
+
+		if (bpf_map_update_elem(bpf_map__fd(s->sample->maps.sample_stacks), &full,
+					&zero, BPF_ANY))
+			return part_fail(s, i, -errno, "preparing the stack table");
+	}
 
 	snprintf(s->sample_event, sizeof(s->sample_event), "cycles");
 	err = sample_attach(s, 1, &cpu);
