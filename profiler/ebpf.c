@@ -449,6 +449,14 @@ static int sample_attach(struct ebpf_session *s, int hw, int *failed_cpu)
 	return err;
 }
 
+static int cpu_exists(int cpu)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d", cpu);
+	return cpu >= 0 && access(path, F_OK) == 0;
+}
+
 static int sample_open(struct ebpf_session *s, const struct btf *vmlinux)
 {
 	int i = ebpf_part_index(EBPF_SAMPLE);
@@ -492,6 +500,8 @@ static int sample_open(struct ebpf_session *s, const struct btf *vmlinux)
 	if (err) {
 		attr.type = PERF_TYPE_SOFTWARE;
 		perf_open_strerror(-err, &attr, why, sizeof(why));
+		if ((err == -EINVAL || err == -ENODEV) && !cpu_exists(cpu))
+			snprintf(why, sizeof(why), "no such CPU here");
 		reason_set(s->part[i].reason, "unavailable: cpu-clock sampling on cpu %d: %s",
 			   cpu, why);
 		part_release(s, i);

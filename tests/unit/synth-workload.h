@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ebpf.h"
@@ -45,6 +46,7 @@ struct synth {
 	int pinned;
 	long unit;		/* spin steps of one unit (~2 ms) */
 	double layer_ns[SYNTH_LAYERS];
+	double work_cpu_ns;	/* the workers' CPU time inside synth_spin */
 	struct synth_tensor t[4];
 	int ntensors;
 };
@@ -156,7 +158,16 @@ static void synth_layer(struct synth *w, int k)
 			for (off = half * (size_t)me; off < half * (size_t)(me + 1); off += SYNTH_PAGE)
 				t->mem[off] = (char)(k + 1);
 		}
-		synth_sink[me * 8] += synth_spin(w->unit * synth_units[k]);
+		{
+			struct timespec a, b;
+
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+			synth_sink[me * 8] += synth_spin(w->unit * synth_units[k]);
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+#pragma omp atomic
+			w->work_cpu_ns += (double)(b.tv_sec - a.tv_sec) * 1e9 +
+					  (double)(b.tv_nsec - a.tv_nsec);
+		}
 	}
 }
 
