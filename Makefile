@@ -86,7 +86,7 @@ $(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # the loader includes every skeleton; the first build has no .d file yet
-$(OUT)/profiler/ebpf.o $(OUT)/profiler/ebpf-collect.o: $(SKELS)
+$(OUT)/profiler/ebpf.o $(OUT)/profiler/ebpf-collect.o $(OUT)/profiler/ebpf-sample.o: $(SKELS)
 .SECONDARY: $(BPF_OBJS)
 
 $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)

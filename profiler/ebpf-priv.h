@@ -55,7 +55,37 @@ struct ebpf_session {
 	char sample_note[EBPF_REASON_LEN];
 };
 
+struct bpf_object;
+struct btf;
+
 int ebpf_part_index(enum ebpf_part p);
+
+/* Loading helpers shared by ebpf.c and ebpf-sample.c; @i is a part index. */
+#define SET_RODATA(skel) do { \
+	(skel)->rodata->cp_tgid = (__u32)s->tgid; \
+	(skel)->rodata->cp_nlayers = (__u32)s->nlayers; \
+	(skel)->rodata->cp_nworkers = (__u32)s->nworkers; \
+} while (0)
+
+/* Entries of a per-(row, slot) counter map. */
+__u32 ebpf_counter_entries(const struct ebpf_session *s);
+
+/* Load @obj of part @i with the shared maps and attach its tracepoints. */
+int ebpf_part_load(struct ebpf_session *s, int i, struct bpf_object *obj,
+		   const struct btf *vmlinux);
+
+/* Mark part @i "unavailable: @fmt <why from @err>", release it; returns @err. */
+int ebpf_part_fail(struct ebpf_session *s, int i, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Release part @i: links, perf events, skeleton. */
+void ebpf_part_release(struct ebpf_session *s, int i);
+
+/* A reason, cut to EBPF_REASON_LEN. */
+void ebpf_reason_set(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Load the sample program and open its perf events (ebpf-sample.c). */
+int ebpf_sample_open(struct ebpf_session *s, const struct btf *vmlinux);
 
 /* Tests: load the raw_tp flavour even where tp_btf would do. */
 extern int ebpf_force_raw_tp;

@@ -3,7 +3,8 @@
  * Loading and attaching the eBPF parts (skeletons of bpf/<name>.bpf.c) and
  * the hot path: the layer and phase the programs attribute to live in
  * cp_state, an mmap'd BPF array, so ebpf_set_layer() is a few plain stores.
- * Reading the results into a cp_run is in ebpf-collect.c.
+ * Sampling's perf events are in ebpf-sample.c, reading the results into a
+ * cp_run in ebpf-collect.c.
  */
 #include <errno.h>
 #include <glob.h>
@@ -12,17 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <linux/perf_event.h>
 
 #include "ebpf-priv.h"
-#include "../bpf/sample.h"
-#include "events.h"
 #include "util.h"
 
 #include "faults.skel.h"
@@ -31,8 +28,6 @@
 #include "sched.skel.h"
 
 #define DEFAULT_SAMPLE_FREQ 999
-/* cycles between samples: about sample_freq Hz on a 3 GHz core */
-#define CYCLES_PER_SECOND 3000000000ULL
 
 int ebpf_force_raw_tp;
 
@@ -149,8 +144,7 @@ static int read_sysctl(const char *path)
 }
 
 /* Reasons are cut to fit the run's event record; vsnprintf says so quietly. */
-static void reason_set(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void reason_set(char *dst, const char *fmt, ...)
+void ebpf_reason_set(char *dst, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -159,7 +153,7 @@ static void reason_set(char *dst, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void part_release(struct ebpf_session *s, int i)
+void ebpf_part_release(struct ebpf_session *s, int i)
 {
 	struct ebpf_part_state *ps = &s->part[i];
 	int j;
@@ -190,10 +184,7 @@ static void part_release(struct ebpf_session *s, int i)
 	}
 }
 
-/* Mark part @i unavailable: "unavailable: @what: <why>"; returns @err. */
-static int part_fail(struct ebpf_session *s, int i, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int part_fail(struct ebpf_session *s, int i, int err, const char *fmt, ...)
+int ebpf_part_fail(struct ebpf_session *s, int i, int err, const char *fmt, ...)
 {
 	struct ebpf_part_state *ps = &s->part[i];
 	char what[96], why[160];
@@ -219,8 +210,8 @@ static int part_fail(struct ebpf_session *s, int i, int err, const char *fmt, ..
 	} else {
 		snprintf(why, sizeof(why), ": %s", strerror(e));
 	}
-	reason_set(ps->reason, "unavailable: %s%s", what, why);
-	part_release(s, i);
+	ebpf_reason_set(ps->reason, "unavailable: %s%s", what, why);
+	ebpf_part_release(s, i);
 	return err;
 }
 
@@ -268,7 +259,7 @@ static int obj_pick_flavours(struct ebpf_session *s, int i, struct bpf_object *o
 			snprintf(s->part[i].reason, sizeof(s->part[i].reason),
 				 "unavailable: tracepoint %s:%s is missing in this kernel",
 				 tp_category(tp), tp);
-			part_release(s, i);
+			ebpf_part_release(s, i);
 			return -ENOENT;
 		}
 		bpf_program__set_autoload(p, ebpf_force_raw_tp ? !btf_flavour : btf_flavour);
@@ -290,9 +281,8 @@ static int obj_share_maps(struct ebpf_session *s, struct bpf_object *obj)
 	return err;
 }
 
-/* Load @obj (part @i) and attach its tracepoint programs. */
-static int part_load(struct ebpf_session *s, int i, struct bpf_object *obj,
-		     const struct btf *vmlinux)
+int ebpf_part_load(struct ebpf_session *s, int i, struct bpf_object *obj,
+		   const struct btf *vmlinux)
 {
 	struct ebpf_part_state *ps = &s->part[i];
 	struct bpf_program *p;
@@ -301,13 +291,13 @@ static int part_load(struct ebpf_session *s, int i, struct bpf_object *obj,
 	libbpf_first[0] = libbpf_verifier[0] = '\0';
 	err = obj_share_maps(s, obj);
 	if (err)
-		return part_fail(s, i, err, "sharing maps with the %s programs", part_names[i]);
+		return ebpf_part_fail(s, i, err, "sharing maps with the %s programs", part_names[i]);
 	err = obj_pick_flavours(s, i, obj, vmlinux);
 	if (err)
 		return err;
 	err = bpf_object__load(obj);
 	if (err)
-		return part_fail(s, i, err, "loading the %s programs", part_names[i]);
+		return ebpf_part_fail(s, i, err, "loading the %s programs", part_names[i]);
 	bpf_object__for_each_program(p, obj) {
 		const char *sec = bpf_program__section_name(p);
 		struct bpf_link *link;
@@ -324,10 +314,10 @@ static int part_load(struct ebpf_session *s, int i, struct bpf_object *obj,
 				snprintf(ps->reason, sizeof(ps->reason),
 					 "unavailable: tracepoint %s:%s is missing in this kernel",
 					 tp_category(tp), tp);
-				part_release(s, i);
+				ebpf_part_release(s, i);
 				return err;
 			}
-			return part_fail(s, i, err, "attaching to %s:%s", tp_category(tp), tp);
+			return ebpf_part_fail(s, i, err, "attaching to %s:%s", tp_category(tp), tp);
 		}
 		s->part[i].links = xrealloc(ps->links, (size_t)(ps->nlinks + 1) * sizeof(*ps->links));
 		ps->links[ps->nlinks++] = link;
@@ -335,13 +325,7 @@ static int part_load(struct ebpf_session *s, int i, struct bpf_object *obj,
 	return 0;
 }
 
-#define SET_RODATA(skel) do { \
-	(skel)->rodata->cp_tgid = (__u32)s->tgid; \
-	(skel)->rodata->cp_nlayers = (__u32)s->nlayers; \
-	(skel)->rodata->cp_nworkers = (__u32)s->nworkers; \
-} while (0)
-
-static __u32 counter_entries(const struct ebpf_session *s)
+__u32 ebpf_counter_entries(const struct ebpf_session *s)
 {
 	return (__u32)(s->nlayers + 1) * (__u32)s->nslots;
 }
@@ -352,10 +336,10 @@ static int sched_open(struct ebpf_session *s, const struct btf *vmlinux)
 
 	s->sched = sched_bpf__open();
 	if (!s->sched)
-		return part_fail(s, i, -errno, "opening the sched programs");
+		return ebpf_part_fail(s, i, -errno, "opening the sched programs");
 	SET_RODATA(s->sched);
-	bpf_map__set_max_entries(s->sched->maps.sched_counts, counter_entries(s));
-	return part_load(s, i, s->sched->obj, vmlinux);
+	bpf_map__set_max_entries(s->sched->maps.sched_counts, ebpf_counter_entries(s));
+	return ebpf_part_load(s, i, s->sched->obj, vmlinux);
 }
 
 static int faults_open(struct ebpf_session *s, const struct btf *vmlinux)
@@ -364,11 +348,11 @@ static int faults_open(struct ebpf_session *s, const struct btf *vmlinux)
 
 	s->faults = faults_bpf__open();
 	if (!s->faults)
-		return part_fail(s, i, -errno, "opening the faults programs");
+		return ebpf_part_fail(s, i, -errno, "opening the faults programs");
 	SET_RODATA(s->faults);
-	bpf_map__set_max_entries(s->faults->maps.fault_counts, counter_entries(s));
+	bpf_map__set_max_entries(s->faults->maps.fault_counts, ebpf_counter_entries(s));
 	bpf_map__set_max_entries(s->faults->maps.fault_tensors, (__u32)s->nlayers + 1);
-	return part_load(s, i, s->faults->obj, vmlinux);
+	return ebpf_part_load(s, i, s->faults->obj, vmlinux);
 }
 
 static int numa_open(struct ebpf_session *s, const struct btf *vmlinux)
@@ -377,136 +361,10 @@ static int numa_open(struct ebpf_session *s, const struct btf *vmlinux)
 
 	s->numa = numa_bpf__open();
 	if (!s->numa)
-		return part_fail(s, i, -errno, "opening the numa programs");
+		return ebpf_part_fail(s, i, -errno, "opening the numa programs");
 	SET_RODATA(s->numa);
-	bpf_map__set_max_entries(s->numa->maps.numa_counts, counter_entries(s));
-	return part_load(s, i, s->numa->obj, vmlinux);
-}
-
-static int perf_open_sampler(const struct ebpf_session *s, int cpu, int hw)
-{
-	struct perf_event_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	if (hw) {
-		attr.type = PERF_TYPE_HARDWARE;
-		attr.config = PERF_COUNT_HW_CPU_CYCLES;
-		attr.sample_period = CYCLES_PER_SECOND / (unsigned)s->sample_freq;
-	} else {
-		/* the kernel turns a cpu-clock frequency into a fixed period */
-		attr.type = PERF_TYPE_SOFTWARE;
-		attr.config = PERF_COUNT_SW_CPU_CLOCK;
-		attr.freq = 1;
-		attr.sample_freq = (unsigned)s->sample_freq;
-	}
-	return (int)syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-}
-
-static void sample_detach(struct ebpf_session *s)
-{
-	struct ebpf_part_state *ps = &s->part[ebpf_part_index(EBPF_SAMPLE)];
-	int j;
-
-	for (j = 0; j < ps->nlinks; j++)
-		bpf_link__destroy(ps->links[j]);
-	ps->nlinks = 0;
-}
-
-/* One sampling event per CPU in s->cpus (all CPUs when empty). */
-static int sample_attach(struct ebpf_session *s, int hw, int *failed_cpu)
-{
-	struct ebpf_part_state *ps = &s->part[ebpf_part_index(EBPF_SAMPLE)];
-	int ncpus = s->ncpus ? s->ncpus : libbpf_num_possible_cpus();
-	int j, err = 0;
-
-	for (j = 0; j < ncpus; j++) {
-		int cpu = s->ncpus ? s->cpus[j] : j;
-		int fd = perf_open_sampler(s, cpu, hw);
-		struct bpf_link *link;
-
-		if (fd < 0 && errno == ENODEV && !s->ncpus)
-			continue;	/* a possible CPU that is offline */
-		if (fd < 0) {
-			err = -errno;
-			*failed_cpu = cpu;
-			break;
-		}
-		link = bpf_program__attach_perf_event(s->sample->progs.sample_tick, fd);
-		if (!link) {
-			err = -errno;
-			close(fd);	/* the link owns the fd only once made */
-			*failed_cpu = cpu;
-			break;
-		}
-		ps->links = xrealloc(ps->links, (size_t)(ps->nlinks + 1) * sizeof(*ps->links));
-		ps->links[ps->nlinks++] = link;
-	}
-	if (!err && !ps->nlinks)
-		err = -ENODEV;
-	if (err)
-		sample_detach(s);
-	return err;
-}
-
-static int cpu_exists(int cpu)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d", cpu);
-	return cpu >= 0 && access(path, F_OK) == 0;
-}
-
-static int sample_open(struct ebpf_session *s, const struct btf *vmlinux)
-{
-	int i = ebpf_part_index(EBPF_SAMPLE);
-	struct perf_event_attr attr = { .type = PERF_TYPE_SOFTWARE };
-	char why[160];
-	int err, cpu = -1;
-	__u32 row;
-
-	s->sample = sample_bpf__open();
-	if (!s->sample)
-		return part_fail(s, i, -errno, "opening the sample program");
-	SET_RODATA(s->sample);
-	bpf_map__set_max_entries(s->sample->maps.sample_counts, counter_entries(s));
-	bpf_map__set_max_entries(s->sample->maps.sample_stacks,
-				 SAMPLE_MAX_STACKS + (__u32)s->nlayers + 1);
-	err = part_load(s, i, s->sample->obj, vmlinux);
-	if (err)
-		return err;
-	for (row = 0; row <= (__u32)s->nlayers; row++) {
-		struct sample_stack_key full = { .row = row, .stackid = SAMPLE_STACK_FULL };
-		__u64 zero = 0;
-
-		if (bpf_map_update_elem(bpf_map__fd(s->sample->maps.sample_stacks), &full,
-					&zero, BPF_ANY))
-			return part_fail(s, i, -errno, "preparing the stack table");
-	}
-
-	snprintf(s->sample_event, sizeof(s->sample_event), "cycles");
-	err = sample_attach(s, 1, &cpu);
-	if (!err) {
-		snprintf(s->sample_note, sizeof(s->sample_note),
-			 "every %llu cycles per CPU", CYCLES_PER_SECOND / (unsigned)s->sample_freq);
-		return 0;
-	}
-	attr.type = PERF_TYPE_HARDWARE;
-	perf_open_strerror(-err, &attr, why, sizeof(why));
-	snprintf(s->sample_event, sizeof(s->sample_event), "cpu-clock");
-	snprintf(s->sample_note, sizeof(s->sample_note), "cpu-clock at %d Hz per CPU (cycles: %s)",
-		 s->sample_freq, why);
-	err = sample_attach(s, 0, &cpu);
-	if (err) {
-		attr.type = PERF_TYPE_SOFTWARE;
-		perf_open_strerror(-err, &attr, why, sizeof(why));
-		if ((err == -EINVAL || err == -ENODEV) && !cpu_exists(cpu))
-			snprintf(why, sizeof(why), "no such CPU here");
-		reason_set(s->part[i].reason, "unavailable: cpu-clock sampling on cpu %d: %s",
-			   cpu, why);
-		part_release(s, i);
-	}
-	return err;
+	bpf_map__set_max_entries(s->numa->maps.numa_counts, ebpf_counter_entries(s));
+	return ebpf_part_load(s, i, s->numa->obj, vmlinux);
 }
 
 /* "madvise (2048kB: inherit)": the mode, and each huge page size in use. */
@@ -669,7 +527,7 @@ int ebpf_open(struct ebpf_session **out, const struct ebpf_opts *o)
 	if (err) {
 		for (i = 0; i < EBPF_NPARTS; i++)
 			if (s->parts & (1u << i))
-				part_fail(s, i, err, "creating BPF maps");
+				ebpf_part_fail(s, i, err, "creating BPF maps");
 		goto out;
 	}
 	vmlinux = btf__load_vmlinux_btf();
@@ -681,7 +539,7 @@ int ebpf_open(struct ebpf_session **out, const struct ebpf_opts *o)
 		s->part[ebpf_part_index(EBPF_FAULTS)].on = 1;
 	if ((s->parts & EBPF_NUMA) && !numa_open(s, vmlinux))
 		s->part[ebpf_part_index(EBPF_NUMA)].on = 1;
-	if ((s->parts & EBPF_SAMPLE) && !sample_open(s, vmlinux))
+	if ((s->parts & EBPF_SAMPLE) && !ebpf_sample_open(s, vmlinux))
 		s->part[ebpf_part_index(EBPF_SAMPLE)].on = 1;
 out:
 	btf__free(vmlinux);
@@ -788,7 +646,7 @@ void ebpf_close(struct ebpf_session *s)
 	if (!s)
 		return;
 	for (i = 0; i < EBPF_NPARTS; i++)
-		part_release(s, i);
+		ebpf_part_release(s, i);
 	if (s->state_mapped)
 		munmap(s->state, s->state_len);
 	else
