@@ -56,7 +56,12 @@ struct ebpf_session;
 /* Load and attach the requested parts; *@out belongs to the caller. */
 int ebpf_open(struct ebpf_session **out, const struct ebpf_opts *o);
 
-/* Register @bytes at @ptr as tensor @kind of layer @layer (fault attribution). */
+/*
+ * Register @bytes at @ptr as tensor @kind of layer @layer (fault attribution;
+ * before the cold iteration). A fault is classified among the current
+ * layer's tensors only, the first registered range that holds it winning;
+ * up to 8 ranges per layer (-ENOSPC beyond). NULL @ptr or 0 @bytes: nothing.
+ */
 int ebpf_add_tensor(struct ebpf_session *s, int layer, enum tensor_kind kind,
 		    const void *ptr, size_t bytes);
 
@@ -82,7 +87,8 @@ void ebpf_set_phase(struct ebpf_session *s, int phase);
  *   ebpf_set_phase(STEADY), ebpf_start, the N measured iterations
  *   (ebpf_set_layer before each layer, nlayers after the last), ebpf_stop,
  *   ebpf_collect(run, N), ebpf_close.
- * Every function taking a session accepts NULL and then does nothing.
+ * ebpf_add_tensor, ebpf_set_layer, ebpf_set_phase, ebpf_start, ebpf_stop
+ * and ebpf_close accept a NULL session and do nothing.
  */
 int ebpf_start(struct ebpf_session *s);
 int ebpf_stop(struct ebpf_session *s);
@@ -106,9 +112,12 @@ const char *ebpf_sample_event(const struct ebpf_session *s);
  * sched:migrations, sched:offcpu_ns, sched:runq_ns, faults:total,
  * faults:weights, faults:src, faults:dst, faults:scratchpad (steady state),
  * faults:first:* (the cold iteration, not divided), numa:migrated_pages,
- * numa:balancing_moves, sample:<event>; per-thread values where known;
- * sample stacks with symbolised user frames. An unavailable part adds its
- * columns as unsupported with the reason.
+ * numa:balancing_moves, sample:<event>; per-thread values where
+ * run->nthreads equals the number of workers (thread i = worker i), and
+ * run->thread_recs[i].migrations where still NaN; sample stacks with
+ * symbolised user frames (counts are totals over the run, not means; call
+ * once: stacks are appended). An unavailable part adds its columns as
+ * unsupported with the reason; a part not requested adds none.
  */
 int ebpf_collect(struct ebpf_session *s, struct cp_run *run, int iterations);
 
