@@ -77,7 +77,7 @@ expect_fail "no model" "which model" "$CP" stat
 # SIGINT during the measured iterations: what was measured, marked partial
 "$CP" stat resnet50 -s 64 -n 100000 --warmup 1 --no-overhead --progress >"$TMP/int.out" 2>"$TMP/int.err" &
 pid=$!
-for i in $(seq 100); do grep -q "measuring" "$TMP/int.err" && break; sleep 0.2; done
+for i in $(seq 100); do grep -q "measuring" "$TMP/int.err" 2>/dev/null && break; sleep 0.2; done
 sleep 0.5
 kill -INT $pid
 wait $pid
