@@ -9,5 +9,6 @@
  */
 int cmd_topology(int argc, const char **argv);
 int cmd_list(int argc, const char **argv);
+int cmd_machine(int argc, const char **argv);
 
 #endif

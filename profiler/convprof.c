@@ -20,6 +20,7 @@ struct cmd_struct {
 
 static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list the events and models convprof can measure here, and why not" },
+	{ "machine", cmd_machine, "measure this machine's peak GFLOP/s and GB/s per number of cores" },
 	{ "topology", cmd_topology, "show the hwloc topology, caches and a pinning plan" },
 };
 
