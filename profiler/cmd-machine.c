@@ -59,14 +59,17 @@ static void progress(void *arg, int cores, int index, int count)
 		fprintf(stderr, "\n");
 }
 
-static void set_figure(struct table *t, int col, double v, int supported)
+static void set_figure(struct table *t, int col, double v, int supported, int per_core)
 {
 	if (!supported)
-		table_set(t, col, "not supported");
+		table_set(t, col, per_core ? "-" : "not supported");
 	else if (isnan(v))
 		table_set(t, col, "-");
-	else
+	else if (v >= 1)
 		table_set(t, col, "%.1f", v);
+	else
+		/* a slow figure (an emulator, a busy machine) must not read 0.0 */
+		table_set(t, col, "%.3g", v);
 }
 
 enum table_part { PART_COMPUTE = 1, PART_STREAM = 2, PART_ALL = 3 };
@@ -102,14 +105,14 @@ static struct table *results_table(const struct machine_ceilings *c, enum cp_for
 			/* CSV: an empty cell, never a 0, for what was not measured */
 			if (csv && (!ok || isnan(pt->peak[p])))
 				continue;
-			set_figure(t, col, pt->peak[p], ok);
-			set_figure(t, col + 1, pt->peak[p] / pt->cores, ok);
+			set_figure(t, col, pt->peak[p], ok, 0);
+			set_figure(t, col + 1, pt->peak[p] / pt->cores, ok, 1);
 		}
 		for (p = 0; p < nstream; p++, col += 2) {
 			if (csv && isnan(pt->bw[p]))
 				continue;
-			set_figure(t, col, pt->bw[p], 1);
-			set_figure(t, col + 1, pt->bw[p] / pt->cores, 1);
+			set_figure(t, col, pt->bw[p], 1, 0);
+			set_figure(t, col + 1, pt->bw[p] / pt->cores, 1, 1);
 		}
 	}
 	return t;

@@ -420,7 +420,7 @@ int machine_cache_save(const struct machine_ceilings *c, const char *path)
 	tmp = xasprintf("%s.tmp%d", file, (int)getpid());
 	fp = fopen(tmp, "w");
 	if (!fp) {
-		err = cp_error(-errno, "cannot write '%s': %s", tmp, strerror(errno));
+		err = cp_error(-errno, "cannot write '%s': %s", file, strerror(errno));
 		goto out;
 	}
 	root = machine_ceilings_to_json(c);

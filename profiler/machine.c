@@ -623,7 +623,7 @@ static void bench_region(struct bench *b, int k)
 		if (t == 0) {
 			char msg[128];
 
-			snprintf(msg, sizeof(msg), "OpenMP started %d workers, not %d (OMP_THREAD_LIMIT?)",
+			snprintf(msg, sizeof(msg), "OpenMP started %d of the %d workers asked for (OMP_THREAD_LIMIT?)",
 				 omp_get_num_threads(), k);
 			bench_fail(b, -EAGAIN, msg);
 		}
@@ -758,8 +758,8 @@ int machine_measure(struct machine_ceilings *c, const struct machine_opts *o)
 		goto out;
 	}
 	c->quick = o && o->quick;
-	c->target_seconds = c->quick ? 0.03 : 0.15;
-	c->repeats = c->quick ? 2 : 3;
+	c->target_seconds = c->quick ? 0.03 : 0.10;
+	c->repeats = c->quick ? 2 : 5;
 	timestamp(c->measured_at, sizeof(c->measured_at));
 	b.topo = topo;
 	b.c = c;
