@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The measurement kernels behind `convprof machine` and the driver that runs
- * them on 1..N pinned cores.
+ * The driver behind `convprof machine`: it runs the loops of
+ * machine-kernels.c on 1..N pinned cores and turns their times into rates.
  *
  * Compute: a loop of independent accumulator chains, each an FMA (or a BF16 /
  * INT8 dot product) that depends only on its own previous value, so the loop
@@ -14,7 +14,6 @@
  * figure the best single pass as STREAM reports it.
  */
 #include <errno.h>
-#include <immintrin.h>
 #include <math.h>
 #include <omp.h>
 #include <sched.h>
@@ -25,11 +24,8 @@
 #include <time.h>
 
 #include "machine.h"
+#include "machine-kernels.h"
 #include "util.h"
-
-#define CHAINS 12
-#define UNROLL 2	/* the chain body twice per iteration: less loop overhead */
-#define REP12(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
 #define TRIAD_SCALAR 3.0
 #define MIN_STREAM_BYTES (256ULL << 20)
@@ -48,223 +44,6 @@ const char *machine_stream_name(enum machine_stream s)
 
 	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
 }
-
-/*
- * Compute kernels: @iters iterations of UNROLL x CHAINS instructions. @seed
- * comes from the caller at run time so nothing can be folded; the result is
- * a sum of every accumulator for the caller to sink.
- *
- * acc = acc * x + y with x = 1 - seed, y = seed converges to 1: no overflow
- * and no denormals, whose microcode assists would slow some CPUs down.
- */
-#define FMA_ZMM_INIT(i) __m512 a##i = _mm512_set1_ps(1.0f + (i) * 0.01f);
-#define FMA_ZMM_STEP(i) a##i = _mm512_fmadd_ps(a##i, x, y);
-#define FMA_ZMM_SUM(i) s = _mm512_add_ps(s, a##i);
-
-__attribute__((target("avx512f"), noinline))
-static double fma_zmm(uint64_t iters, float seed)
-{
-	const __m512 x = _mm512_set1_ps(1.0f - seed), y = _mm512_set1_ps(seed);
-	__m512 s = _mm512_setzero_ps();
-	uint64_t i;
-
-	REP12(FMA_ZMM_INIT)
-	for (i = 0; i < iters; i++) {
-		REP12(FMA_ZMM_STEP)
-		REP12(FMA_ZMM_STEP)
-	}
-	REP12(FMA_ZMM_SUM)
-	return _mm512_reduce_add_ps(s);
-}
-
-#define FMA_YMM_INIT(i) __m256 a##i = _mm256_set1_ps(1.0f + (i) * 0.01f);
-#define FMA_YMM_STEP(i) a##i = _mm256_fmadd_ps(a##i, x, y);
-#define FMA_YMM_SUM(i) s = _mm256_add_ps(s, a##i);
-
-__attribute__((target("avx2,fma"), noinline))
-static double fma_ymm(uint64_t iters, float seed)
-{
-	const __m256 x = _mm256_set1_ps(1.0f - seed), y = _mm256_set1_ps(seed);
-	__m256 s = _mm256_setzero_ps();
-	float out[8];
-	double sum = 0;
-	uint64_t i;
-	int j;
-
-	REP12(FMA_YMM_INIT)
-	for (i = 0; i < iters; i++) {
-		REP12(FMA_YMM_STEP)
-		REP12(FMA_YMM_STEP)
-	}
-	REP12(FMA_YMM_SUM)
-	_mm256_storeu_ps(out, s);
-	for (j = 0; j < 8; j++)
-		sum += out[j];
-	return sum;
-}
-
-/*
- * vdpbf16ps: each fp32 lane adds two bf16 products. The products (seed^2)
- * are small against the accumulators, which stop growing once their sum
- * falls under half an ulp: bounded, normal numbers throughout.
- */
-#define BF16_INIT(i) __m512 a##i = _mm512_set1_ps(1.0f + (i) * 0.01f);
-#define BF16_STEP(i) a##i = _mm512_dpbf16_ps(a##i, x, y);
-#define BF16_SUM(i) s = _mm512_add_ps(s, a##i);
-
-__attribute__((target("avx512f,avx512bf16"), noinline))
-static double bf16_zmm(uint64_t iters, float seed)
-{
-	const __m512bh x = _mm512_cvtne2ps_pbh(_mm512_set1_ps(seed), _mm512_set1_ps(seed));
-	const __m512bh y = x;
-	__m512 s = _mm512_setzero_ps();
-	uint64_t i;
-
-	REP12(BF16_INIT)
-	for (i = 0; i < iters; i++) {
-		REP12(BF16_STEP)
-		REP12(BF16_STEP)
-	}
-	REP12(BF16_SUM)
-	return _mm512_reduce_add_ps(s);
-}
-
-/* vpdpbusd: four u8 x s8 products per 32-bit lane; integer wrap is harmless. */
-#define VNNI_ZMM_INIT(i) __m512i a##i = _mm512_set1_epi32(i);
-#define VNNI_ZMM_STEP(i) a##i = _mm512_dpbusd_epi32(a##i, x, y);
-#define VNNI_ZMM_SUM(i) s = _mm512_xor_si512(s, a##i);
-
-__attribute__((target("avx512f,avx512vnni"), noinline))
-static double int8_zmm(uint64_t iters, float seed)
-{
-	const __m512i x = _mm512_set1_epi8((char)(1 + (int)(seed * 1e6f) % 3));
-	const __m512i y = _mm512_set1_epi8(-3);
-	__m512i s = _mm512_setzero_si512();
-	uint64_t i;
-
-	REP12(VNNI_ZMM_INIT)
-	for (i = 0; i < iters; i++) {
-		REP12(VNNI_ZMM_STEP)
-		REP12(VNNI_ZMM_STEP)
-	}
-	REP12(VNNI_ZMM_SUM)
-	return (double)_mm512_reduce_add_epi32(s);
-}
-
-#define VNNI_YMM_INIT(i) __m256i a##i = _mm256_set1_epi32(i);
-#define VNNI_YMM_STEP(i) a##i = _mm256_dpbusd_avx_epi32(a##i, x, y);
-#define VNNI_YMM_SUM(i) s = _mm256_xor_si256(s, a##i);
-
-__attribute__((target("avx2,avxvnni"), noinline))
-static double int8_ymm(uint64_t iters, float seed)
-{
-	const __m256i x = _mm256_set1_epi8((char)(1 + (int)(seed * 1e6f) % 3));
-	const __m256i y = _mm256_set1_epi8(-3);
-	__m256i s = _mm256_setzero_si256();
-	int out[8];
-	double sum = 0;
-	uint64_t i;
-	int j;
-
-	REP12(VNNI_YMM_INIT)
-	for (i = 0; i < iters; i++) {
-		REP12(VNNI_YMM_STEP)
-		REP12(VNNI_YMM_STEP)
-	}
-	REP12(VNNI_YMM_SUM)
-	_mm256_storeu_si256((__m256i *)out, s);
-	for (j = 0; j < 8; j++)
-		sum += out[j];
-	return sum;
-}
-
-/*
- * Stream kernels over [0, n) of 64-byte aligned arrays; n is a multiple of
- * 16 except in the last worker's chunk, whose tail goes scalar.
- */
-__attribute__((target("avx512f"), noinline))
-static void copy_zmm(double *restrict a, const double *restrict b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 16 <= n; i += 16) {
-		_mm512_store_pd(a + i, _mm512_load_pd(b + i));
-		_mm512_store_pd(a + i + 8, _mm512_load_pd(b + i + 8));
-	}
-	for (; i < n; i++)
-		a[i] = b[i];
-}
-
-__attribute__((target("avx512f"), noinline))
-static void triad_zmm(double *restrict a, const double *restrict b,
-		      const double *restrict c, double s, size_t n)
-{
-	const __m512d vs = _mm512_set1_pd(s);
-	size_t i;
-
-	for (i = 0; i + 16 <= n; i += 16) {
-		_mm512_store_pd(a + i, _mm512_fmadd_pd(vs, _mm512_load_pd(c + i),
-						       _mm512_load_pd(b + i)));
-		_mm512_store_pd(a + i + 8, _mm512_fmadd_pd(vs, _mm512_load_pd(c + i + 8),
-							   _mm512_load_pd(b + i + 8)));
-	}
-	for (; i < n; i++)
-		a[i] = b[i] + s * c[i];
-}
-
-__attribute__((target("avx2,fma"), noinline))
-static void copy_ymm(double *restrict a, const double *restrict b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		_mm256_store_pd(a + i, _mm256_load_pd(b + i));
-		_mm256_store_pd(a + i + 4, _mm256_load_pd(b + i + 4));
-	}
-	for (; i < n; i++)
-		a[i] = b[i];
-}
-
-__attribute__((target("avx2,fma"), noinline))
-static void triad_ymm(double *restrict a, const double *restrict b,
-		      const double *restrict c, double s, size_t n)
-{
-	const __m256d vs = _mm256_set1_pd(s);
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		_mm256_store_pd(a + i, _mm256_fmadd_pd(vs, _mm256_load_pd(c + i),
-						       _mm256_load_pd(b + i)));
-		_mm256_store_pd(a + i + 4, _mm256_fmadd_pd(vs, _mm256_load_pd(c + i + 4),
-							   _mm256_load_pd(b + i + 4)));
-	}
-	for (; i < n; i++)
-		a[i] = b[i] + s * c[i];
-}
-
-__attribute__((noinline))
-static void copy_scalar(double *restrict a, const double *restrict b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		a[i] = b[i];
-}
-
-__attribute__((noinline))
-static void triad_scalar(double *restrict a, const double *restrict b,
-			 const double *restrict c, double s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		a[i] = b[i] + s * c[i];
-}
-
-typedef double (*compute_fn)(uint64_t iters, float seed);
-typedef void (*copy_fn)(double *restrict a, const double *restrict b, size_t n);
-typedef void (*triad_fn)(double *restrict a, const double *restrict b,
-			 const double *restrict c, double s, size_t n);
 
 /* Read at run time, so the kernels' constants are not known to the compiler. */
 static volatile float kernel_seed = 1e-3f;
@@ -300,10 +79,10 @@ static void select_kernels(struct bench *b, struct machine_ceilings *c)
 	__builtin_cpu_init();
 	k = &c->kern[MACHINE_F32];
 	if (__builtin_cpu_supports("avx512f")) {
-		b->compute[MACHINE_F32] = fma_zmm;
+		b->compute[MACHINE_F32] = peak_f32_zmm;
 		*k = (struct machine_kernel){ 1, "", "avx512f", "vfmadd132ps", 512, CHAINS, 32 };
 	} else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-		b->compute[MACHINE_F32] = fma_ymm;
+		b->compute[MACHINE_F32] = peak_f32_ymm;
 		*k = (struct machine_kernel){ 1, "", "avx2+fma", "vfmadd132ps", 256, CHAINS, 16 };
 	} else {
 		snprintf(k->reason, sizeof(k->reason), "this CPU has neither AVX-512 nor AVX2 with FMA");
@@ -311,7 +90,7 @@ static void select_kernels(struct bench *b, struct machine_ceilings *c)
 
 	k = &c->kern[MACHINE_BF16];
 	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16")) {
-		b->compute[MACHINE_BF16] = bf16_zmm;
+		b->compute[MACHINE_BF16] = peak_bf16_zmm;
 		/* 32 bf16 multiply-adds of 2 FLOPs each */
 		*k = (struct machine_kernel){ 1, "", "avx512_bf16", "vdpbf16ps", 512, CHAINS, 64 };
 	} else {
@@ -320,11 +99,11 @@ static void select_kernels(struct bench *b, struct machine_ceilings *c)
 
 	k = &c->kern[MACHINE_INT8];
 	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni")) {
-		b->compute[MACHINE_INT8] = int8_zmm;
+		b->compute[MACHINE_INT8] = peak_int8_zmm;
 		/* 16 lanes x 4 u8*s8 multiply-adds x 2 ops */
 		*k = (struct machine_kernel){ 1, "", "avx512_vnni", "vpdpbusd", 512, CHAINS, 128 };
 	} else if (__builtin_cpu_supports("avxvnni")) {
-		b->compute[MACHINE_INT8] = int8_ymm;
+		b->compute[MACHINE_INT8] = peak_int8_ymm;
 		*k = (struct machine_kernel){ 1, "", "avx_vnni", "vpdpbusd", 256, CHAINS, 64 };
 	} else {
 		snprintf(k->reason, sizeof(k->reason),
@@ -332,16 +111,16 @@ static void select_kernels(struct bench *b, struct machine_ceilings *c)
 	}
 
 	if (__builtin_cpu_supports("avx512f")) {
-		b->copy = copy_zmm;
-		b->triad = triad_zmm;
+		b->copy = stream_copy_zmm;
+		b->triad = stream_triad_zmm;
 		c->stream.vector_bits = 512;
 	} else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-		b->copy = copy_ymm;
-		b->triad = triad_ymm;
+		b->copy = stream_copy_ymm;
+		b->triad = stream_triad_ymm;
 		c->stream.vector_bits = 256;
 	} else {
-		b->copy = copy_scalar;
-		b->triad = triad_scalar;
+		b->copy = stream_copy_scalar;
+		b->triad = stream_triad_scalar;
 		c->stream.vector_bits = 64;
 	}
 }
@@ -456,6 +235,18 @@ static int plan_one_per_core(hwloc_topology_t topo, int k, struct pin_plan *plan
 		len += snprintf(list + len, sizeof(list) - len, "%s%d", i ? "," : "", pu);
 	}
 	return pin_plan_make(topo, list, k, -1, plan);
+}
+
+/* "0-3,8": the kernel's cpulist form, short for any number of cores */
+static void plan_cpulist(const struct pin_plan *plan, char *buf, size_t len)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	int i;
+
+	for (i = 0; i < plan->nthreads; i++)
+		hwloc_bitmap_set(set, (unsigned)plan->pus[i]);
+	hwloc_bitmap_list_snprintf(buf, len, set);
+	hwloc_bitmap_free(set);
 }
 
 static int binding_check(hwloc_topology_t topo, int pu)
@@ -782,7 +573,7 @@ int machine_measure(struct machine_ceilings *c, const struct machine_opts *o)
 		err = plan_one_per_core(topo, k, &plan);
 		if (err)
 			goto out;
-		pin_plan_cpus(&plan, pt->cpus, sizeof(pt->cpus));
+		plan_cpulist(&plan, pt->cpus, sizeof(pt->cpus));
 		if (o && o->progress)
 			o->progress(o->progress_arg, k, i, nlist);
 		/* with several NUMA nodes the pages must come from the nodes of

@@ -45,7 +45,7 @@ struct machine_stream_method {
 /* One core count's figures; NAN where not measured or not supported. */
 struct machine_point {
 	int cores;
-	char cpus[64];		/* PUs the workers were bound to, "0,1" */
+	char cpus[256];		/* PUs the workers were bound to, "0-3,8" */
 	double peak[MACHINE_NPREC];	/* GFLOP/s (GOP/s for INT8), all cores */
 	double bw[MACHINE_NSTREAM];	/* GB/s (1e9 bytes), all cores */
 };

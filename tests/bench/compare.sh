@@ -22,7 +22,8 @@ ref() {
 }
 run_convprof() {
 	./convprof machine --no-cache --threads "$cores" --format json |
-		jq -r '.results[] | "cores=\(.cores) f32=\(.f32_gflops) bf16=\(.bf16_gflops) int8=\(.int8_gops) copy=\(.copy_gbs) triad=\(.triad_gbs)"' \
+		jq -r 'def r: if . == null then "null" else (. * 10 | round / 10 | tostring) end;
+		       .results[] | "cores=\(.cores) f32=\(.f32_gflops | r) bf16=\(.bf16_gflops | r) int8=\(.int8_gops | r) copy=\(.copy_gbs | r) triad=\(.triad_gbs | r)"' \
 		>>"$out/cp"
 }
 r=1
@@ -32,21 +33,25 @@ while [ "$r" -le "$rounds" ]; do
 	r=$((r + 1))
 done
 
-# median over rounds per (cores, metric), then the table
-med() {	# file -> "cores metric median" lines
+# per (cores, metric): the median and the best over rounds
+stats() {	# file -> "cores_metric median best" lines
 	tr ' ' '\n' <"$1" | awk -F= '
 		/^cores=/ { k = $2; next }
 		NF == 2 { print k, $1, $2 }' |
 	sort -k1,1n -k2,2 -k3,3g |
-	awk '{ key = $1 " " $2; v[key, ++n[key]] = $3 }
+	awk '{ key = $1 "_" $2; v[key, ++n[key]] = $3 }
 	     END { for (key in n) { m = n[key]; i = int((m + 1) / 2);
 	           if (m % 2) med = v[key, i]; else med = (v[key, i] + v[key, i + 1]) / 2;
-	           print key, med } }' | sort -k1,1n -k2,2
+	           print key, med, v[key, m] } }' | sort
 }
-med "$out/ref" >"$out/ref.med"
-med "$out/cp" >"$out/cp.med"
-printf '%-6s %-7s %12s %12s %8s\n' cores metric reference convprof ratio
-join -j1 <(awk '{print $1"_"$2, $3}' "$out/ref.med") <(awk '{print $1"_"$2, $3}' "$out/cp.med") 2>/dev/null |
-	awk '{ split($1, a, "_"); printf "%-6s %-7s %12.1f %12.1f %8.3f\n", a[1], a[2], $2, $3, $3 / $2 }'
-echo "(medians of $rounds interleaved rounds; per-round values:)"
-paste -d' ' "$out/ref" "$out/cp" | sed 's/^/  ref /; s/ cores=/ | convprof cores=/2'
+stats "$out/ref" >"$out/ref.st"
+stats "$out/cp" >"$out/cp.st"
+printf '%-6s %-6s %10s %10s %7s   %10s %10s %7s\n' cores metric ref-median cp-median ratio \
+	ref-best cp-best ratio
+join "$out/ref.st" "$out/cp.st" |
+	awk '{ split($1, a, "_");
+	       printf "%-6s %-6s %10.1f %10.1f %7.3f   %10.1f %10.1f %7.3f\n",
+		      a[1], a[2], $2, $4, $4 / $2, $3, $5, $5 / $3 }' | sort -k1,1n -k2,2
+echo "($rounds interleaved rounds; GFLOP/s, GOP/s, GB/s; ratio = convprof / reference)"
+echo "per round:"
+paste -d'|' "$out/ref" "$out/cp" | awk -F'|' '{ printf "  ref %s\n  cp  %s\n", $1, $2 }'

@@ -44,12 +44,21 @@ static int figures_ok(const struct machine_ceilings *c, const struct machine_poi
 	return 1;
 }
 
+/* PUs in a cpulist such as "0-3,8" */
 static int count_cpus(const char *list)
 {
-	int n = 1;
+	int n = 0, lo, hi, used;
 
-	for (; *list; list++)
-		n += *list == ',';
+	while (sscanf(list, "%d%n", &lo, &used) == 1) {
+		list += used;
+		hi = lo;
+		if (*list == '-' && sscanf(list + 1, "%d%n", &hi, &used) == 1)
+			list += 1 + used;
+		n += hi - lo + 1;
+		if (*list != ',')
+			break;
+		list++;
+	}
 	return n;
 }
 
