@@ -51,12 +51,16 @@ static const char *const stream_csv[MACHINE_NSTREAM][2] = {
 	{ "triad_gbs", "triad_gbs_per_core" },
 };
 
+/* On a terminal only: a line that the next one overwrites, cleared at the end. */
 static void progress(void *arg, int cores, int index, int count)
 {
-	fprintf(stderr, "\rmeasuring %d core%s (%d of %d)...", cores,
+	fprintf(stderr, "\rmeasuring %d core%s (%d of %d)... ", cores,
 		cores == 1 ? "" : "s", index + 1, count);
-	if (index + 1 == count)
-		fprintf(stderr, "\n");
+}
+
+static void progress_clear(void)
+{
+	fprintf(stderr, "\r%40s\r", "");
 }
 
 static void set_figure(struct table *t, int col, double v, int supported, int per_core)
@@ -159,13 +163,16 @@ static void print_method(const struct machine_ceilings *c)
 	printf("        best of %d repeats of %.2f s; workers pinned compact, one a core%s\n",
 	       c->repeats, c->target_seconds,
 	       c->binding_verified ? ", each checked its binding" : "");
-	printf("  stream 3 arrays of %s (%llu doubles), %s in all, %.1fx the %s LLC,\n"
-	       "        %d-bit loads and stores, %s, first touched by the pinned workers\n",
+	printf("  stream 3 arrays of %s (%llu doubles), %s in all, ",
 	       fmt_bytes(a, sizeof(a), s->array_bytes), (unsigned long long)s->array_elems,
-	       fmt_bytes(tot, sizeof(tot), 3 * s->array_bytes),
-	       s->llc_bytes ? 3.0 * (double)s->array_bytes / (double)s->llc_bytes : 0.0,
-	       fmt_bytes(llc, sizeof(llc), s->llc_bytes), s->vector_bits,
-	       s->huge_pages ? "huge pages" : "4 KiB pages");
+	       fmt_bytes(tot, sizeof(tot), 3 * s->array_bytes));
+	if (s->llc_bytes)
+		printf("%.1fx the %s LLC,\n", 3.0 * (double)s->array_bytes / (double)s->llc_bytes,
+		       fmt_bytes(llc, sizeof(llc), s->llc_bytes));
+	else
+		printf("no cache size known,\n");
+	printf("        %d-bit loads and stores, %s, first touched by the pinned workers\n",
+	       s->vector_bits, s->huge_pages ? "huge pages" : "4 KiB pages");
 	printf("        copy a[i] = b[i]: 16 B an element; triad a[i] = b[i] + 3*c[i]: 24 B\n"
 	       "        (STREAM's count: the write-allocate read of a, 8 B more, is not counted)\n"
 	       "        best single pass of at least %d; triad result %s\n", c->repeats,
@@ -321,6 +328,8 @@ int cmd_machine(int argc, const char **argv)
 	if (isatty(STDERR_FILENO))
 		mo.progress = progress;
 	err = machine_measure(&c, &mo);
+	if (mo.progress)
+		progress_clear();
 	if (err) {
 		cp_die_msg("%s", cp_strerror(err));
 		status = 1;
