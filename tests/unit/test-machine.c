@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "machine.h"
+#include "machine-kernels.h"
 #include "pin.h"
 #include "tap.h"
 #include "util.h"
@@ -60,6 +61,94 @@ static int count_cpus(const char *list)
 		list++;
 	}
 	return n;
+}
+
+/*
+ * The kernels compute what their arithmetic says: a kernel the compiler had
+ * dropped or folded, or a chain that was merged, would not give these sums.
+ */
+static double f32_expected(int lanes, uint64_t iters, float seed)
+{
+	double sum = 0, xm = pow(1.0 - seed, (double)(UNROLL * iters));
+	int k;
+
+	/* a(m) = 1 + (a0 - 1) x^m for a <- a x + (1 - x) */
+	for (k = 0; k < CHAINS; k++)
+		sum += lanes * (1.0 + k * 0.01 * xm);
+	return sum;
+}
+
+static double int8_expected(int lanes, uint64_t iters, float seed)
+{
+	int x = 1 + (int)(seed * 1e6f) % 3, y = -3, k;
+	uint32_t acc = 0;
+
+	/* each step adds 4 u8*s8 products to every lane, wrapping */
+	for (k = 0; k < CHAINS; k++)
+		acc ^= (uint32_t)k + (uint32_t)(UNROLL * iters) * (uint32_t)(4 * x * y);
+	return (double)lanes * (double)(int32_t)acc;
+}
+
+static void test_kernels(void)
+{
+	const float seed = 1e-3f;
+	const uint64_t iters = 1000;
+	double a[40] __attribute__((aligned(64))), b[40] __attribute__((aligned(64)));
+	double c[40] __attribute__((aligned(64))), v;
+	int i, bad = 0;
+
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f")) {
+		v = peak_f32_zmm(iters, seed);
+		is_near(v, f32_expected(16, iters, seed), 1e-3 * v, "f32 zmm chains sum as computed");
+		for (i = 0; i < 40; i++) {
+			a[i] = 0;
+			b[i] = i;
+			c[i] = 2 * i;
+		}
+		stream_triad_zmm(a, b, c, 0.5, 37);
+		for (i = 0; i < 37; i++)
+			bad += a[i] != 2.0 * i;
+		stream_copy_zmm(a, c, 19);
+		for (i = 0; i < 19; i++)
+			bad += a[i] != c[i];
+		ok(!bad && a[37] == 0, "zmm triad and copy, with scalar tails, write exactly their range");
+	} else {
+		skip("no avx512f on this CPU", "f32 zmm chains sum as computed");
+		skip("no avx512f on this CPU", "zmm triad and copy");
+	}
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+		v = peak_f32_ymm(iters, seed);
+		is_near(v, f32_expected(8, iters, seed), 1e-3 * v, "f32 ymm chains sum as computed");
+	} else {
+		skip("no avx2 with fma on this CPU", "f32 ymm chains sum as computed");
+	}
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni"))
+		is_near(peak_int8_zmm(iters, seed), int8_expected(16, iters, seed), 0,
+			"int8 zmm: every vpdpbusd counted");
+	else
+		skip("no avx512_vnni on this CPU", "int8 zmm: every vpdpbusd counted");
+	if (__builtin_cpu_supports("avxvnni"))
+		is_near(peak_int8_ymm(iters, seed), int8_expected(8, iters, seed), 0,
+			"int8 ymm: every vpdpbusd counted");
+	else
+		skip("no avx_vnni on this CPU", "int8 ymm: every vpdpbusd counted");
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16")) {
+		uint32_t bits;
+		float sb;
+		double base = 16 * f32_expected(1, 0, seed), growth;
+
+		/* seed rounded to bf16 (nearest even), as vcvtne2ps2bf16 does */
+		memcpy(&bits, &seed, sizeof(bits));
+		bits = (bits + 0x7fff + ((bits >> 16) & 1)) & 0xffff0000u;
+		memcpy(&sb, &bits, sizeof(sb));
+		/* each step adds two bf16 products to each of 16 lanes x 12 chains */
+		growth = 16.0 * CHAINS * (double)(UNROLL * iters) * 2 * (double)sb * sb;
+		v = peak_bf16_zmm(iters, seed);
+		is_near(v - base, growth, 0.1 * growth, "bf16 zmm: every vdpbf16ps counted");
+	} else {
+		skip("no avx512_bf16 on this CPU", "bf16 zmm: every vdpbf16ps counted");
+	}
 }
 
 static void test_identify(void)
@@ -210,6 +299,7 @@ int main(void)
 
 	if (!mkdtemp(tmpdir))
 		return 1;
+	test_kernels();
 	test_identify();
 
 	is_int(topology_load(&topo, NULL, NULL), 0, "topology loads");
