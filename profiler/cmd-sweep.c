@@ -53,7 +53,7 @@ struct placement {
 struct sweep_cmd {
 	struct profile_opts p;
 	const char *axis_arg[SWEEP_NAXES];
-	const char *output, *plot, *format;
+	const char *output, *plot, *format, *ceilings;
 	int no_record, quiet;
 	struct placement *place;	/* [procs index][threads index] */
 	int nplace;
@@ -340,6 +340,8 @@ int cmd_sweep(int argc, const char **argv)
 			   "recording file to append every run to (default convprof.db)"),
 		OPT_BOOLEAN(0, "no-record", &c.no_record, "record nothing"),
 		OPT_STRING(0, "plot", &c.plot, "<dir>", "write SVG charts into this directory"),
+		OPT_STRING(0, "ceilings", &c.ceilings, "<file>",
+			   "convprof machine's cache (default ~/.cache/convprof/machine.json)"),
 		OPT_BOOLEAN('q', "quiet", &c.quiet, "no progress lines on stderr"),
 		OPT_FORMAT(&c.format),
 		OPT_END(),
@@ -399,7 +401,7 @@ int cmd_sweep(int argc, const char **argv)
 	s.iterations = c.p.iterations;
 	s.warmup = c.p.warmup;
 	s.recording = c.no_record ? NULL : c.output;
-	sweep_ceilings_load(&s);
+	sweep_ceilings_load(&s, c.ceilings);
 	status = run_all(&c, &s, st, cmdline);
 	sweep_derive(&s);
 	if (sweep_print(&s, stdout, format_from_string(c.format)))

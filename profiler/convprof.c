@@ -20,14 +20,15 @@ struct cmd_struct {
 
 static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list the events and models convprof can measure here, and why not" },
-	{ "stat", cmd_stat, "run a model and count time and events per layer" },
 	{ "topology", cmd_topology, "show the hwloc topology, caches and a pinning plan" },
+	{ "machine", cmd_machine, "measure this machine's peak GFLOP/s and GB/s per number of cores" },
 	{ "mem", cmd_mem, "weights and activation footprint of a model against this machine's caches" },
+	{ "stat", cmd_stat, "run a model and count time and events per layer" },
 	{ "record", cmd_record, "profile a model and append the run to a recording file" },
+	{ "sweep", cmd_sweep, "measure every combination of batch, threads, processes, precision, layout, fusion, size" },
 	{ "report", cmd_report, "show a recorded run per layer, layout, kind, impl or stage" },
 	{ "diff", cmd_diff, "compare two recorded runs layer by layer" },
 	{ "flamegraph", cmd_flamegraph, "draw a recorded run (or two, differential) as an SVG flame graph" },
-	{ "sweep", cmd_sweep, "measure every combination of batch, threads, processes, precision, layout, fusion, size" },
 };
 
 static const struct cmd_struct *find_cmd(const char *name)

@@ -6,8 +6,11 @@
 
 #include "model.h"
 #include "net.h"
+#include "numa.h"
 #include "profile.h"
+#include "ebpf.h"
 #include "runner.h"
+#include "symbols.h"
 #include "util.h"
 
 const char *const precision_choices[] = { "f32", "bf16", "int8", NULL };
@@ -32,6 +35,8 @@ int profile_check(struct profile_opts *p, int nargs, const char **args,
 				   p->size);
 	if (p->node >= 0 && (!p->pin || strcmp(p->pin, "numa") != 0))
 		return usage_error(usage, "--node applies to --pin numa only");
+	if (ebpf_parts_parse(p->ebpf, &p->ebpf_parts))
+		return usage_error(usage, "%s", cp_strerror(-EINVAL));
 	return 0;
 }
 
@@ -67,6 +72,27 @@ static void fill_config(struct cp_run *run, const struct profile_opts *p,
 	run->warmup = p->warmup;
 }
 
+/* After the run every tensor has been touched: ask where its pages are. */
+static void fill_numa(struct cp_run *run, const struct net *net, struct runner *r)
+{
+	hwloc_topology_t topo = runner_topology(r);
+	const struct pin_plan *plan = runner_plan(r);
+	hwloc_cpuset_t cpus = hwloc_bitmap_alloc();
+	hwloc_nodeset_t local = hwloc_bitmap_alloc();
+	int i;
+
+	if (plan->pus)
+		for (i = 0; i < plan->nthreads; i++)
+			hwloc_bitmap_set(cpus, (unsigned)plan->pus[i]);
+	else
+		hwloc_bitmap_copy(cpus, hwloc_topology_get_topology_cpuset(topo));
+	hwloc_cpuset_to_nodeset(topo, cpus, local);
+	numa_fill_run(run, net, topo, local, run->numa, sizeof(run->numa),
+		      run->numa_warning, sizeof(run->numa_warning));
+	hwloc_bitmap_free(cpus);
+	hwloc_bitmap_free(local);
+}
+
 int profile_run(const struct profile_opts *p, const char *cmdline,
 		struct cp_run **out)
 {
@@ -76,6 +102,7 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 		.iterations = p->iterations, .warmup = p->warmup,
 		.overhead = !p->no_overhead, .no_rdpmc = p->no_rdpmc,
 		.sample_freq = p->freq, .progress = p->progress,
+		.ebpf_parts = p->ebpf_parts,
 	};
 	struct net_config nc = { .batch = p->batch, .fusion = strcmp(p->fusion, "on") == 0,
 				 .seed = (unsigned)p->seed, .weights = p->weights };
@@ -85,7 +112,8 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	struct cp_run *run = NULL;
 	struct workload w;
 	struct sigaction old_sigint;
-	int err, built = 0, i, nref = 0;
+	struct jit_perfmap perfmap = { 0 };
+	int err, built = 0, i, nref = 0, perfmap_on = 0;
 
 	memset(&net, 0, sizeof(net));
 	/* from here on Ctrl-C ends the run cleanly: a partial run or nothing */
@@ -107,6 +135,9 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	if (err)
 		goto out;
 	runner_allocator(r, &nc.allocator);
+	/* oneDNN names its JIT kernels only if asked before it generates them */
+	if (p->ebpf_parts & EBPF_SAMPLE)
+		perfmap_on = jit_perfmap_begin(&perfmap) == 0;
 	err = net_build(&net, &m, &nc);
 	if (err)
 		goto out;
@@ -136,10 +167,13 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	err = runner_measure(r, &w, run);
 	if (err)
 		goto out;
+	fill_numa(run, &net, r);
 	*out = run;
 	run = NULL;
 out:
 	cp_run_free(run);
+	if (perfmap_on)
+		jit_perfmap_end(&perfmap);
 	if (built)
 		net_release(&net);
 	runner_free(r);

@@ -30,6 +30,7 @@ struct profile_opts {
 	int no_rdpmc;
 	int no_overhead;
 	const char *ebpf;	/* "all" by default, "none", or a list */
+	unsigned ebpf_parts;	/* parsed by profile_check() */
 	int freq;
 	int seed;
 	int quiet;		/* no warnings on stderr */

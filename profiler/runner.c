@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "ebpf.h"
 #include "runner.h"
 #include "util.h"
 
@@ -47,6 +48,7 @@ struct runner {
 	hwloc_nodeset_t membind_set;
 	hwloc_membind_policy_t membind_policy;
 	int lost;		/* a region ran on a thread we did not set up */
+	struct ebpf_session *ebpf;	/* during runner_measure() */
 };
 
 static __thread struct worker *self;
@@ -406,6 +408,7 @@ static int run_timed(struct runner *r, const struct workload *w, uint64_t *op_ns
 	if (r->counting)
 		read_boundary(r, snaps);
 	for (i = 0; i < w->nops; i++) {
+		ebpf_set_layer(r->ebpf, i);
 		ts = now_ns();
 		err = w->exec(w->ctx, i);
 		te = now_ns();
@@ -417,8 +420,56 @@ static int run_timed(struct runner *r, const struct workload *w, uint64_t *op_ns
 		if (runner_interrupted)
 			return -EINTR;
 	}
+	ebpf_set_layer(r->ebpf, w->nops);
 	*total = now_ns() - t0;
 	return 0;
+}
+
+static const enum tensor_kind tensor_kinds[T_NROLES] = {
+	[T_WEIGHTS] = TENSOR_WEIGHTS, [T_SRC] = TENSOR_SRC,
+	[T_DST] = TENSOR_DST, [T_SCRATCHPAD] = TENSOR_SCRATCHPAD,
+};
+
+/*
+ * Load the eBPF parts asked for. A part that cannot load is reported by
+ * ebpf_collect() as unavailable; only bad arguments fail here.
+ */
+static int open_ebpf(struct runner *r, const struct workload *w)
+{
+	struct ebpf_opts eo = {
+		.tgid = getpid(), .parts = r->o.ebpf_parts, .nworkers = r->n,
+		.sample_freq = r->o.sample_freq ? r->o.sample_freq : 999,
+		.nlayers = w->nops,
+	};
+	pid_t *tids = xcalloc((size_t)r->n, sizeof(pid_t));
+	int *cpus = NULL, i, k, err;
+
+	for (i = 0; i < r->n; i++)
+		tids[i] = r->workers[i].tid;
+	eo.worker_tids = tids;
+	if (r->plan.pus) {
+		eo.cpus = r->plan.pus;
+		eo.ncpus = r->plan.nthreads;
+	} else {
+		hwloc_const_cpuset_t all = hwloc_topology_get_topology_cpuset(r->topo);
+		unsigned cpu;
+
+		cpus = xcalloc((size_t)hwloc_bitmap_weight(all) + 1, sizeof(int));
+		hwloc_bitmap_foreach_begin(cpu, all) {
+			cpus[eo.ncpus++] = (int)cpu;
+		} hwloc_bitmap_foreach_end();
+		eo.cpus = cpus;
+	}
+	err = ebpf_open(&r->ebpf, &eo);
+	for (i = 0; !err && w->tensors && i < w->nops; i++) {
+		const struct tensor_ref *t = w->tensors(w->ctx, i);
+
+		for (k = 0; t && k < T_NROLES; k++)
+			ebpf_add_tensor(r->ebpf, i, tensor_kinds[k], t[k].ptr, t[k].bytes);
+	}
+	free(tids);
+	free(cpus);
+	return err;
 }
 
 static const char *event_source(const struct event_spec *e)
@@ -538,8 +589,8 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 	if (r->o.membind)
 		snprintf(run->membind, sizeof(run->membind), "%s", r->o.membind);
 	run->rotate = r->o.rotate;
-	run->warmup = r->o.warmup;
 	fill_backend(r, run);
+	run->warmup = MAX(r->o.warmup, r->o.ebpf_parts ? 1 : 0);
 	for (th = 0; th < r->n; th++)
 		run->thread_recs[th].cpu_planned = r->plan.pus ? r->plan.pus[th] : -1;
 
@@ -551,8 +602,25 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 	total_ns = xcalloc((size_t)n + 1, sizeof(uint64_t));
 	tmp_ns = xcalloc((size_t)nops + 1, sizeof(uint64_t));
 
-	for (it = 0; it < r->o.warmup && !err; it++)
+	if (r->o.ebpf_parts) {
+		err = open_ebpf(r, w);
+		if (err)
+			goto out;
+	}
+	/*
+	 * The first iteration touches the activations for the first time:
+	 * eBPF counts its page faults apart (faults:first). With eBPF it is run
+	 * even when no warm-up is asked for, so the measured ones stay steady.
+	 */
+	for (it = 0; it < MAX(r->o.warmup, r->ebpf ? 1 : 0) && !err; it++) {
+		if (it == 0) {
+			ebpf_set_phase(r->ebpf, EBPF_PHASE_COLD);
+			ebpf_start(r->ebpf);
+		}
 		err = run_timed(r, w, tmp_ns, &total_ns[0], snaps);
+		if (it == 0)
+			ebpf_stop(r->ebpf);
+	}
 	if (err)
 		goto out;
 	if (r->o.progress)
@@ -574,6 +642,8 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 	read_migrations(r, 0);
 	if (r->counting)
 		read_boundary(r, prev_end);
+	ebpf_set_phase(r->ebpf, EBPF_PHASE_STEADY);
+	ebpf_start(r->ebpf);
 	for (it = 0; it < n; it++) {
 		int group = -1;
 
@@ -599,6 +669,7 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 			iters_of_group[k] += group < 0 || group == k;
 		done++;
 	}
+	ebpf_stop(r->ebpf);
 	read_migrations(r, 1);
 	if (r->o.rotate && r->counting)
 		select_group(r, -1);
@@ -638,6 +709,11 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 	run->throughput_ips = run->latency_ms > 0 ? run->batch / (run->latency_ms / 1e3) : NAN;
 	if (r->counting)
 		fill_counts(r, run, nrows, acc, tot, iters_of_group, first_ev);
+	if (r->ebpf) {
+		err = ebpf_collect(r->ebpf, run, done);
+		if (err)
+			goto out;
+	}
 	for (th = 0; th < r->n; th++) {
 		struct worker *wk = &r->workers[th];
 
@@ -665,6 +741,8 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 		free(ratio);
 	}
 out:
+	ebpf_close(r->ebpf);
+	r->ebpf = NULL;
 	free(snaps);
 	free(prev_end);
 	free(acc);

@@ -44,6 +44,7 @@ static const char schema_sql[] =
 	"  warmup INTEGER NOT NULL, rotate INTEGER NOT NULL,\n"
 	"  partial INTEGER NOT NULL,\n"
 	"  backend TEXT NOT NULL, backend_reason TEXT NOT NULL,\n"
+	"  numa TEXT NOT NULL, numa_warning TEXT NOT NULL,\n"
 	"  latency_ms REAL, throughput_ips REAL, layers_ms REAL,\n"
 	"  other_ms REAL, overhead_pct REAL,\n"
 	"  op_count INTEGER NOT NULL, reorder_count INTEGER NOT NULL,\n"
@@ -134,6 +135,7 @@ const struct col run_cols[] = {
 	INT(struct cp_run, iterations), INT(struct cp_run, warmup),
 	INT(struct cp_run, rotate), INT(struct cp_run, partial),
 	TXT(struct cp_run, backend), TXT(struct cp_run, backend_reason),
+	TXT(struct cp_run, numa), TXT(struct cp_run, numa_warning),
 	REAL(struct cp_run, latency_ms), REAL(struct cp_run, throughput_ips),
 	REAL(struct cp_run, layers_ms), REAL(struct cp_run, other_ms),
 	REAL(struct cp_run, overhead_pct), INT(struct cp_run, op_count),

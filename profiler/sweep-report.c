@@ -203,7 +203,8 @@ static void print_header(const struct sweep *s, FILE *fp)
 		fprintf(fp, "left out: MAC utilisation, img/s per peak TOPS and per GB/s: %s\n",
 			s->ceil.why);
 	else
-		fprintf(fp, "ceilings: %s; %s\n", s->ceil.peak_source, s->ceil.bw_source);
+		fprintf(fp, "ceilings: %s, measured %s%s: peak and STREAM triad of the cores used\n",
+			s->ceil.file, s->ceil.measured_at, s->ceil.quick ? " (--quick)" : "");
 	fputc('\n', fp);
 }
 
@@ -641,6 +642,7 @@ json_t *sweep_to_json(const struct sweep *s)
 	json_object_set_new(root, "baselines", bases);
 	if (s->ceil.available) {
 		ceil = json_object();
+		json_set_str(ceil, "file", s->ceil.file);
 		json_set_str(ceil, "peak_source", s->ceil.peak_source);
 		json_set_str(ceil, "bw_source", s->ceil.bw_source);
 		json_object_set_new(root, "ceilings", ceil);

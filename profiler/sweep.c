@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "machine.h"
 #include "model.h"
 #include "pin.h"
 #include "roofline.h"
@@ -741,22 +742,59 @@ char *sweep_fixed_label(const struct sweep *s, char *buf, size_t len)
 
 /* ---- ceilings ---- */
 
-void sweep_ceilings_load(struct sweep *s)
+void sweep_ceilings_load(struct sweep *s, const char *path)
 {
 	struct sweep_ceilings *c = &s->ceil;
+	struct machine_ceilings *m = xcalloc(1, sizeof(*m));
+	char *file = path ? xstrdup(path) : machine_cache_default_path();
+	int err;
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->why, sizeof(c->why),
-		 "no measured ceilings ('convprof machine' is not part of this build)");
+	err = machine_cache_load(m, file);
+	if (err == -ENOENT && !path)
+		snprintf(c->why, sizeof(c->why),
+			 "no measured ceilings (run 'convprof machine' first)");
+	else if (err)
+		snprintf(c->why, sizeof(c->why), "no measured ceilings: %s", cp_strerror(err));
+	if (err) {
+		free(m);
+		free(file);
+		return;
+	}
+	c->available = 1;
+	c->priv = m;
+	snprintf(c->file, sizeof(c->file), "%s", file ? file : "");
+	snprintf(c->measured_at, sizeof(c->measured_at), "%s", m->measured_at);
+	c->quick = m->quick;
+	snprintf(c->peak_source, sizeof(c->peak_source),
+		 "convprof machine%s at %s: peak of the precision's instructions on that many cores",
+		 m->quick ? " --quick" : "", m->measured_at);
+	snprintf(c->bw_source, sizeof(c->bw_source),
+		 "convprof machine%s at %s: STREAM triad on that many cores",
+		 m->quick ? " --quick" : "", m->measured_at);
+	free(file);
 }
 
 void sweep_ceilings_lookup(const struct sweep_ceilings *c, const char *precision,
 			   int cores, double *peak, double *bw)
 {
+	const struct machine_ceilings *m = c->priv;
+	int p;
+
 	*peak = *bw = NAN;
+	if (!c->available)
+		return;
+	for (p = 0; p < MACHINE_NPREC; p++)
+		if (strcmp(machine_prec_name(p), precision) == 0)
+			*peak = machine_peak(m, p, cores);
+	*bw = machine_bandwidth(m, MACHINE_TRIAD, cores);
 }
 
 void sweep_ceilings_release(struct sweep_ceilings *c)
 {
+	if (c->priv) {
+		machine_ceilings_release(c->priv);
+		free(c->priv);
+	}
 	memset(c, 0, sizeof(*c));
 }

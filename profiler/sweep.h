@@ -153,9 +153,12 @@ struct sweep_point {
 /* Where the ceilings came from, or why there are none. */
 struct sweep_ceilings {
 	int available;
-	char why[256];		/* when !available */
-	char peak_source[160], bw_source[160];
-	void *priv;		/* the machine measurement, when available */
+	char why[512];		/* when !available */
+	char file[256];		/* the cache file they came from */
+	char measured_at[32];
+	int quick;		/* measured with convprof machine --quick */
+	char peak_source[256], bw_source[160];
+	void *priv;		/* struct machine_ceilings, when available */
 };
 
 struct sweep {
@@ -186,10 +189,12 @@ void sweep_point_fill(struct sweep *s, int k, struct cp_run *const *runs, int n)
 void sweep_point_fail(struct sweep *s, int k, const char *msg);
 
 /*
- * The machine's ceilings for the efficiency columns, into s->ceil (or why
- * there are none). Never measures: a sweep does not pay for that unasked.
+ * The machine's ceilings for the efficiency columns from the cache file
+ * `convprof machine` writes (@path; NULL: its default), into s->ceil, or
+ * why there are none. Never measures: a sweep does not pay for that
+ * unasked.
  */
-void sweep_ceilings_load(struct sweep *s);
+void sweep_ceilings_load(struct sweep *s, const char *path);
 void sweep_ceilings_release(struct sweep_ceilings *c);
 
 /*

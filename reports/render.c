@@ -269,59 +269,112 @@ static void set_raw(struct table *t, int col, double v)
 		table_set(t, col, "%.6g", v);
 }
 
+/*
+ * Which events a table shows. CSV shows everything in one table; text puts
+ * the counters in one table and eBPF's columns in a second, and folds an
+ * event that is 0 in every row into one line instead of a column of zeros.
+ */
+enum section { SEC_ALL, SEC_COUNTERS, SEC_EBPF };
+
 struct columns {
-	int name, kind, layout, impl, time, share, gflops, flag;
-	int first_event;
-	int first_derived;
+	int name, kind, layout, impl, time, share, gflops, flag;	/* -1: absent */
+	int ev_col[256];	/* column of event i, -1: not in this table */
 	int gbs;
 	int nderived;
 	const struct derived *derived[ARRAY_SIZE(derived_metrics)];
+	int derived_col[ARRAY_SIZE(derived_metrics)];
 };
 
-static void add_columns(struct table *t, const struct cp_run *run,
-			struct columns *c, int csv)
+static int is_ebpf(const struct cp_event_info *e)
+{
+	return strcmp(e->source, "ebpf") == 0;
+}
+
+/* 0 in every row, (other) and the total: measured, and nothing happened. */
+static int all_zero(const struct cp_run *run, int ev)
 {
 	int i;
+
+	if (run->total_counts[ev] != 0)
+		return 0;
+	for (i = 0; i <= run->nlayers; i++)
+		if (*cp_run_count((struct cp_run *)run, i, ev) != 0)
+			return 0;
+	return 1;
+}
+
+static int shown(const struct cp_run *run, int ev, enum section sec)
+{
+	const struct cp_event_info *e = &run->events[ev];
+
+	if (!e->supported || ev >= 256)
+		return 0;
+	if (sec == SEC_ALL)
+		return 1;
+	if ((sec == SEC_EBPF) != is_ebpf(e))
+		return 0;
+	return !all_zero(run, ev);
+}
+
+static void add_columns(struct table *t, const struct cp_run *run,
+			struct columns *c, int csv, enum section sec)
+{
+	int i, ebpf = sec == SEC_EBPF;
 	size_t d;
 
+	memset(c, -1, sizeof(*c));
+	c->nderived = 0;
 	table_add_column(t, "#", ALIGN_RIGHT);
 	c->name = table_add_column(t, "layer", ALIGN_LEFT);
-	c->kind = table_add_column(t, "kind", ALIGN_LEFT);
-	c->layout = table_add_column(t, "layout", ALIGN_LEFT);
-	c->impl = table_add_column(t, "impl", ALIGN_LEFT);
-	c->time = table_add_column(t, "time_ms", ALIGN_RIGHT);
-	c->share = table_add_column(t, "share%", ALIGN_RIGHT);
-	c->gflops = table_add_column(t, "GFLOP/s", ALIGN_RIGHT);
-	c->first_event = -1;
-	for (i = 0; i < run->nevents; i++) {
-		if (!run->events[i].supported)
-			continue;
-		int col = table_add_column(t, run->events[i].name, ALIGN_RIGHT);
-
-		if (c->first_event < 0)
-			c->first_event = col;
+	if (!ebpf) {
+		c->kind = table_add_column(t, "kind", ALIGN_LEFT);
+		c->layout = table_add_column(t, "layout", ALIGN_LEFT);
+		c->impl = table_add_column(t, "impl", ALIGN_LEFT);
+		c->time = table_add_column(t, "time_ms", ALIGN_RIGHT);
+		c->share = table_add_column(t, "share%", ALIGN_RIGHT);
+		c->gflops = table_add_column(t, "GFLOP/s", ALIGN_RIGHT);
 	}
-	c->nderived = 0;
+	for (i = 0; i < run->nevents && i < 256; i++)
+		if (shown(run, i, sec))
+			c->ev_col[i] = table_add_column(t, run->events[i].name, ALIGN_RIGHT);
+	if (ebpf)
+		return;
 	for (d = 0; d < ARRAY_SIZE(derived_metrics); d++) {
 		if (!derived_available(run, &derived_metrics[d]))
 			continue;
-		c->derived[c->nderived++] = &derived_metrics[d];
-		table_add_column(t, derived_metrics[d].name, ALIGN_RIGHT);
+		c->derived[c->nderived] = &derived_metrics[d];
+		c->derived_col[c->nderived++] =
+			table_add_column(t, derived_metrics[d].name, ALIGN_RIGHT);
 	}
 	c->gbs = ev_supported(run, "LLC-load-misses") ?
 		 table_add_column(t, LLC_GBS, ALIGN_RIGHT) : -1;
 	c->flag = table_add_column(t, csv ? "flag" : "", ALIGN_LEFT);
 }
 
+static void set_value(struct table *t, int col, double v, int csv,
+		      const char *fmt)
+{
+	char buf[64];
+
+	if (csv) {
+		set_raw(t, col, v);
+	} else if (fmt) {
+		fmt_num(buf, sizeof(buf), v, fmt);
+		table_set(t, col, "%s", buf);
+	} else {
+		fmt_count(buf, sizeof(buf), v);
+		table_set(t, col, "%s", buf);
+	}
+}
+
 static void fill_values(struct table *t, const struct cp_run *run, int layer,
 			const struct columns *c, int csv, int thread)
 {
-	char buf[64];
-	int i, col = c->first_event;
+	int i;
 	double v;
 
-	for (i = 0; i < run->nevents; i++) {
-		if (!run->events[i].supported)
+	for (i = 0; i < run->nevents && i < 256; i++) {
+		if (c->ev_col[i] < 0)
 			continue;
 		if (thread >= 0)
 			v = run->thread_counts ?
@@ -331,35 +384,15 @@ static void fill_values(struct table *t, const struct cp_run *run, int layer,
 		else
 			v = layer < 0 ? run->total_counts[i] :
 			    *cp_run_count((struct cp_run *)run, layer, i);
-		if (csv) {
-			set_raw(t, col, v);
-		} else {
-			fmt_count(buf, sizeof(buf), v);
-			table_set(t, col, "%s", buf);
-		}
-		col++;
+		set_value(t, c->ev_col[i], v, csv, NULL);
 	}
 	if (thread >= 0)
 		return;
-	for (i = 0; i < c->nderived; i++) {
-		v = derived_value(run, layer, c->derived[i]);
-		if (csv)
-			set_raw(t, col, v);
-		else {
-			fmt_num(buf, sizeof(buf), v, "%.2f");
-			table_set(t, col, "%s", buf);
-		}
-		col++;
-	}
-	if (c->gbs >= 0) {
-		v = llc_gbs(run, layer < 0 ? -1 : layer);
-		if (csv)
-			set_raw(t, c->gbs, v);
-		else {
-			fmt_num(buf, sizeof(buf), v, "%.2f");
-			table_set(t, c->gbs, "%s", buf);
-		}
-	}
+	for (i = 0; i < c->nderived; i++)
+		set_value(t, c->derived_col[i], derived_value(run, layer, c->derived[i]),
+			  csv, "%.2f");
+	if (c->gbs >= 0)
+		set_value(t, c->gbs, llc_gbs(run, layer < 0 ? -1 : layer), csv, "%.2f");
 }
 
 static void fill_row(struct table *t, const struct cp_run *run, int layer,
@@ -489,6 +522,10 @@ static void print_header(const struct cp_run *run, FILE *fp)
 			fprintf(fp, "multiplexed: %s counted %.0f%% of the time, scaled\n",
 				run->events[i].name, r * 100);
 	}
+	if (run->numa[0])
+		fprintf(fp, "numa: %s\n", run->numa);
+	if (run->numa_warning[0])
+		fprintf(fp, "WARNING: %s\n", run->numa_warning);
 	if (run->rotate)
 		fprintf(fp, "rotation: one event group per iteration; each group saw whole iterations\n");
 	fprintf(fp, "iterations: %d measured after %d warm-up; latency %.3f ms (median), %.2f img/s",
@@ -509,21 +546,15 @@ static void print_header(const struct cp_run *run, FILE *fp)
 	fputc('\n', fp);
 }
 
-int render_run(const struct cp_run *run, FILE *fp, const struct render_opts *o)
+static void print_table(const struct cp_run *run, FILE *fp,
+			const struct render_opts *o, const int *order, int n,
+			enum section sec)
 {
-	struct table *t;
+	int csv = o->format == FMT_CSV, i;
+	struct table *t = table_new();
 	struct columns c;
-	int csv = o->format == FMT_CSV, i, n, *order;
 
-	if (o->format == FMT_JSON)
-		return json_print(run_to_json(run, o), fp);
-	if (!csv && !o->no_header)
-		print_header(run, fp);
-	t = table_new();
-	add_columns(t, run, &c, csv);
-	order = xcalloc((size_t)(run->nlayers ? run->nlayers : 1), sizeof(int));
-	render_order(run, o->sort, order);
-	n = o->top > 0 && o->top < run->nlayers ? o->top : run->nlayers;
+	add_columns(t, run, &c, csv, sec);
 	for (i = 0; i < n; i++) {
 		fill_row(t, run, order[i], &c, csv);
 		if (o->per_thread)
@@ -535,6 +566,54 @@ int render_run(const struct cp_run *run, FILE *fp, const struct render_opts *o)
 	fill_total(t, run, &c, csv);
 	table_print(t, fp, o->format, 0);
 	table_free(t);
+}
+
+/* "zero in every row: a, b" for the columns text folded away */
+static void print_zero_events(const struct cp_run *run, FILE *fp)
+{
+	int i, n = 0;
+
+	for (i = 0; i < run->nevents; i++) {
+		if (!run->events[i].supported || !all_zero(run, i))
+			continue;
+		fprintf(fp, "%s%s", n++ ? ", " : "\nzero in every row: ",
+			run->events[i].name);
+	}
+	if (n)
+		fputc('\n', fp);
+}
+
+static int has_ebpf_columns(const struct cp_run *run)
+{
+	int i;
+
+	for (i = 0; i < run->nevents; i++)
+		if (shown(run, i, SEC_EBPF))
+			return 1;
+	return 0;
+}
+
+int render_run(const struct cp_run *run, FILE *fp, const struct render_opts *o)
+{
+	int csv = o->format == FMT_CSV, i, n, *order;
+
+	if (o->format == FMT_JSON)
+		return json_print(run_to_json(run, o), fp);
+	if (!csv && !o->no_header)
+		print_header(run, fp);
+	order = xcalloc((size_t)(run->nlayers ? run->nlayers : 1), sizeof(int));
+	render_order(run, o->sort, order);
+	n = o->top > 0 && o->top < run->nlayers ? o->top : run->nlayers;
+	if (csv) {
+		print_table(run, fp, o, order, n, SEC_ALL);
+	} else {
+		print_table(run, fp, o, order, n, SEC_COUNTERS);
+		if (has_ebpf_columns(run)) {
+			fprintf(fp, "\neBPF, per inference (faults:first:*: the cold first iteration)\n");
+			print_table(run, fp, o, order, n, SEC_EBPF);
+		}
+		print_zero_events(run, fp);
+	}
 	free(order);
 	if (!csv && run->nthreads && !o->no_header) {
 		fputc('\n', fp);
@@ -684,6 +763,10 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 	json_object_set_new(root, "config", cfg);
 	json_set_str(root, "backend", run->backend);
 	json_set_str(root, "backend_reason", run->backend_reason);
+	if (run->numa[0])
+		json_set_str(root, "numa", run->numa);
+	if (run->numa_warning[0])
+		json_set_str(root, "numa_warning", run->numa_warning);
 	for (i = 0; i < run->nevents; i++) {
 		json_t *e = json_object();
 

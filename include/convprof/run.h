@@ -94,6 +94,8 @@ struct cp_run {
 	/* measurement */
 	char backend[16];
 	char backend_reason[256];
+	char numa[192];		/* where the pages live, or why that is not known */
+	char numa_warning[256];	/* weights on a node without workers, or "" */
 	int nevents;
 	struct cp_event_info *events;
 	int nlayers;

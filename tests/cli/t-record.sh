@@ -21,7 +21,7 @@ ok "diff names the layouts in its summary" sh -c 'echo "$1" | grep -q "nhwc vs n
 # SIGINT during the measured iterations: a partial run, the others intact
 $REC -s 64 --progress -n 100000 >"$TMP/int.out" 2>"$TMP/int.err" &
 pid=$!
-for i in $(seq 100); do grep -q "measuring" "$TMP/int.err" && break; sleep 0.2; done
+for i in $(seq 100); do grep -q "measuring" "$TMP/int.err" 2>/dev/null && break; sleep 0.2; done
 sleep 0.5
 kill -INT $pid
 wait $pid

@@ -36,8 +36,10 @@ run "$CP" stat --cfg "$TINY" -n 2 --warmup 0 --fusion off --format json
 ok "unfused: bn, activation and add are rows of their own" sh -c 'echo "$1" | jq -e "[.layers[].kind] | (index(\"bn\") != null) and (index(\"add\") != null) and (index(\"relu\") != null)" >/dev/null' _ "$out"
 ok "unfused has more ops than fused" sh -c '[ "$(echo "$1" | jq .total.ops)" -gt "$(jq .total.ops "$2")" ]' _ "$out" "$J"
 
+run "$CP" stat --cfg "$TINY" -n 2 -e none --ebpf none --format json
+ok "-e none --ebpf none: time only, no event columns" sh -c 'echo "$1" | jq -e ".backend == \"time\" and (.events | length) == 0 and .total.latency_ms > 0" >/dev/null' _ "$out"
 run "$CP" stat --cfg "$TINY" -n 2 -e none --format json
-ok "-e none: time only, no event columns" sh -c 'echo "$1" | jq -e ".backend == \"time\" and (.events | length) == 0 and .total.latency_ms > 0" >/dev/null' _ "$out"
+ok "-e none keeps the eBPF columns only" sh -c 'echo "$1" | jq -e ".backend == \"time\" and all(.events[]; .source == \"ebpf\")" >/dev/null' _ "$out"
 
 for l in nchw nhwc; do
 	run "$CP" stat --cfg "$TINY" -n 2 --warmup 0 -l $l --format json
@@ -75,7 +77,7 @@ expect_fail "no model" "which model" "$CP" stat
 # SIGINT during the measured iterations: what was measured, marked partial
 "$CP" stat resnet50 -s 64 -n 100000 --warmup 1 --no-overhead --progress >"$TMP/int.out" 2>"$TMP/int.err" &
 pid=$!
-for i in $(seq 100); do grep -q "measuring" "$TMP/int.err" && break; sleep 0.2; done
+for i in $(seq 100); do grep -q "measuring" "$TMP/int.err" 2>/dev/null && break; sleep 0.2; done
 sleep 0.5
 kill -INT $pid
 wait $pid

@@ -6,6 +6,7 @@ TINY="$TOP/tests/data/tiny.cfg"
 DB="$TMP/sweep.db"
 export TMPDIR="$TMP/tmp"	# the sweep's private directory must be gone after
 mkdir -p "$TMPDIR"
+export XDG_CACHE_HOME="$TMP/cache"	# no ceilings unless a test makes them
 SW="$CP sweep -q --cfg $TINY -n 2 --warmup 1 --no-overhead"
 PUS=$("$CP" topology --format json | jq .pus)
 
@@ -75,6 +76,25 @@ ok "text: --no-record says nothing was recorded" sh -c 'echo "$1" | grep -q "^re
 run $SW --no-record --batch 1,2 --format csv
 ok "CSV: header with every column" sh -c 'echo "$1" | head -1 | grep -q "^index,size,batch,precision,layout,fusion,procs,threads,status,latency_ms,throughput_ips,speedup_threads,efficiency_threads,speedup_procs,efficiency_procs,precision_ratio,layout_ratio,fusion_ratio,ips_per_core,llc_mib,ips_per_llc_mib,runs$"' _ "$out"
 ok "CSV: a row per combination, batch 2 second" sh -c '[ $(echo "$1" | wc -l) -eq 3 ] && echo "$1" | sed -n 3p | grep -q "^2,32x32,2,f32,blocked,on,1,"' _ "$out"
+
+# ---- ceilings from convprof machine ----
+"$CP" machine --quick --threads 1 --cache "$TMP/m.json" >/dev/null 2>&1
+if [ -s "$TMP/m.json" ]; then
+	run $SW --no-record -t 1 -p f32,int8 --ceilings "$TMP/m.json" --format json
+	ok "--ceilings: the efficiency fields appear" sh -c 'echo "$1" | jq -e ".ceilings.file == \"$2\" and all(.combinations[]; has(\"mac_utilization\"))" >/dev/null' _ "$out" "$TMP/m.json"
+	ok "peak_gops is the machine's figure for the precision on 1 core" sh -c 'echo "$1" | jq -e --slurpfile m "$2" "(\$m[0].results[] | select(.cores == 1)) as \$r | .combinations[0].peak_gops == \$r.f32_gflops and .combinations[1].peak_gops == \$r.int8_gops and .combinations[0].bw_gbs == \$r.triad_gbs" >/dev/null' _ "$out" "$TMP/m.json"
+	ok "MAC utilisation = GOP/s / peak; img/s per peak TOPS and per GB/s" sh -c 'echo "$1" | jq -e "all(.combinations[]; ((.mac_utilization - .gops / .peak_gops) | fabs) < 1e-9 and ((.ips_per_peak_tops - .throughput_ips / (.peak_gops / 1000)) | fabs) < 1e-6 * .ips_per_peak_tops and ((.ips_per_gbs - .throughput_ips / .bw_gbs) | fabs) < 1e-6 * .ips_per_gbs)" >/dev/null' _ "$out"
+	if [ "$PUS" -ge 2 ]; then
+		run $SW --no-record -t 1,2 --ceilings "$TMP/m.json" --format json
+		ok "a core count the machine file lacks: null, not 0" sh -c 'echo "$1" | jq -e ".combinations[1] | .peak_gops == null and .mac_utilization == null and .throughput_ips > 0" >/dev/null' _ "$out"
+	fi
+	run $SW --no-record -t 1 --ceilings "$TMP/m.json"
+	ok "text: the MAC% column and the ceilings' source" sh -c 'echo "$1" | grep -q "MAC%" && echo "$1" | grep -q "^ceilings: .*m.json, measured"' _ "$out"
+else
+	skip "--ceilings" "convprof machine wrote no ceilings here"
+fi
+run $SW --no-record --ceilings "$TMP/none.json" --format json
+ok "--ceilings of a missing file: the reason, and no efficiency field" sh -c 'echo "$1" | jq -e ".ceilings == null and (.ceilings_unavailable | test(\"none.json\")) and (.combinations[0] | has(\"mac_utilization\") | not)" >/dev/null' _ "$out"
 
 # ---- processes ----
 if [ "$PUS" -ge 2 ]; then

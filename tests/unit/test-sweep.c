@@ -237,7 +237,7 @@ static void test_derive(void)
 	fill(&s, 1, 150, 2);
 	fill(&s, 2, 120, 1);
 	fill(&s, 3, 240, 2);
-	sweep_ceilings_load(&s);
+	sweep_ceilings_load(&s, "/nonexistent/machine.json");
 	sweep_derive(&s);
 	ok(s.points[0].ratio[SWEEP_THREADS] == 1, "the 1-thread row's speedup is exactly 1");
 	is_near(s.points[1].ratio[SWEEP_THREADS], 1.5, 1e-12, "speedup = 150 / 100");
