@@ -19,9 +19,10 @@
  * setting against another, and the efficiency ratios of the roofline
  * study.
  *
- * sweep.c: the axes, the combinations, process placement and the derived
- * figures; sweep-exec.c: running one combination's processes;
- * sweep-report.c: tables, JSON and the summary; sweep-plot.c: the charts.
+ * sweep.c: the axes, the combinations, the derived figures and the
+ * ceilings; sweep-place.c: where processes run; sweep-exec.c: running one
+ * combination's processes; sweep-report.c: tables, JSON and the summary;
+ * sweep-plot.c: the charts.
  */
 
 /* In loop order: the last axis varies fastest. */
@@ -85,6 +86,8 @@ void sweep_indices(const struct sweep_axes *ax, int k, int idx[SWEEP_NAXES]);
 
 /* The combination with indices @idx. */
 int sweep_point_index(const struct sweep_axes *ax, const int idx[SWEEP_NAXES]);
+
+/* ---- placement (sweep-place.c) ---- */
 
 /*
  * Disjoint cpu lists ("0,1") for @procs processes of @threads workers each,
