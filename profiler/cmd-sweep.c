@@ -261,7 +261,10 @@ static int run_all(struct sweep_cmd *c, struct sweep *s, struct store *st,
 		}
 		err = st ? store_point(st, runs, procs) : 0;
 		if (err) {
-			cp_die_msg("%s", cp_strerror(err));
+			/* measured but not kept: say so, and stop before measuring more */
+			sweep_point_fail(s, k, cp_strerror(err));
+			fflush(stdout);
+			fprintf(stderr, "convprof sweep: #%d: %s\n", k + 1, cp_strerror(err));
 			sweep_runs_free(runs, procs);
 			status = 1;
 			break;

@@ -99,7 +99,6 @@ child_main(const struct profile_opts *base, int i, int procs, char *const *cpus,
 
 	/* until profile_run() catches it, and after: the parent decides */
 	signal(SIGINT, SIG_IGN);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cpus)
 		p.pin = cpus[i];
 	if (i > 0) {
@@ -133,6 +132,7 @@ static int fail_seq;
 
 static void child_read(struct child *c)
 {
+	const char *line;
 	char buf[512];
 	ssize_t n = read(c->fd, buf, sizeof(buf));
 	size_t room = sizeof(c->msg) - 1 - c->len;
@@ -149,10 +149,13 @@ static void child_read(struct child *c)
 	memcpy(c->msg + c->len, buf, MIN((size_t)n, room));
 	c->len += MIN((size_t)n, room);
 	c->msg[c->len] = '\0';
-	c->ready = strstr(c->msg, "R\n") != NULL;
-	c->done = strstr(c->msg, "D\n") != NULL;
-	c->failed = strstr(c->msg, "E ") != NULL;
-	c->cancelled = strstr(c->msg, "C\n") != NULL;
+	/* the first character of each line says what it is */
+	for (line = c->msg; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
+		c->ready |= line[0] == 'R';
+		c->done |= line[0] == 'D';
+		c->failed |= line[0] == 'E';
+		c->cancelled |= line[0] == 'C';
+	}
 	if (c->failed && !c->fail_seq)
 		c->fail_seq = ++fail_seq;
 }
@@ -213,7 +216,10 @@ static int children_wait(struct child *ch, int n, int phase)
 
 static void describe_exit(const struct child *c, char *buf, size_t len)
 {
-	const char *e = strstr(c->msg, "E ");
+	const char *e = c->msg[0] == 'E' ? c->msg : strstr(c->msg, "\nE ");
+
+	if (e && *e == '\n')
+		e++;
 
 	if (e) {
 		snprintf(buf, len, "%s", e + 2);
@@ -281,12 +287,14 @@ int sweep_exec(const struct profile_opts *p, int procs, char *const *cpus,
 		if (ch[i].pid == 0) {
 			struct barrier b = { .status_fd = st[1], .go_fd = go[0] };
 
+			/* a sweep killed outright takes its processes with it */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(1);
 			close(go[1]);
 			close(st[0]);
 			for (j = 0; j < i; j++)
 				close(ch[j].fd);
-			if (getppid() != parent)
-				_exit(1);
 			child_main(p, i, procs, cpus, cmdline, ch[i].path, &b);
 		}
 		close(st[1]);
