@@ -349,6 +349,11 @@ int sweep_print(const struct sweep *s, FILE *fp, enum cp_format fmt)
 		if (shown < s->npoints)
 			fprintf(fp, "%d of %d combinations not run%s\n", s->npoints - shown,
 				s->npoints, s->interrupted ? " (interrupted)" : "");
+		for (k = 0; k < s->npoints && !(s->points[k].mac_util > 1); k++)
+			;
+		if (k < s->npoints)
+			fprintf(fp, "MAC utilisation above 100%%: the peak in %s is too low (measured%s on a busy machine?); run 'convprof machine' again\n",
+				s->ceil.file, s->ceil.quick ? " with --quick or" : "");
 		fputc('\n', fp);
 		sweep_summary(s, fp, 76);
 	}
