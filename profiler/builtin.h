@@ -16,5 +16,6 @@ int cmd_report(int argc, const char **argv);
 int cmd_diff(int argc, const char **argv);
 int cmd_flamegraph(int argc, const char **argv);
 int cmd_machine(int argc, const char **argv);
+int cmd_roofline(int argc, const char **argv);
 
 #endif

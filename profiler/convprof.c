@@ -27,6 +27,7 @@ static const struct cmd_struct commands[] = {
 	{ "record", cmd_record, "profile a model and append the run to a recording file" },
 	{ "report", cmd_report, "show a recorded run per layer, layout, kind, impl or stage" },
 	{ "diff", cmd_diff, "compare two recorded runs layer by layer" },
+	{ "roofline", cmd_roofline, "place a recorded run's conv layers under this machine's measured roofline" },
 	{ "flamegraph", cmd_flamegraph, "draw a recorded run (or two, differential) as an SVG flame graph" },
 };
 
