@@ -17,5 +17,6 @@ int cmd_diff(int argc, const char **argv);
 int cmd_flamegraph(int argc, const char **argv);
 int cmd_machine(int argc, const char **argv);
 int cmd_sweep(int argc, const char **argv);
+int cmd_roofline(int argc, const char **argv);
 
 #endif

@@ -14,6 +14,7 @@
 #include "builtin.h"
 #include "json-out.h"
 #include "machine.h"
+#include "store.h"
 #include "parse-options.h"
 #include "table.h"
 #include "util.h"
@@ -24,6 +25,7 @@ struct machine_cmd_opts {
 	const char *cache;
 	int no_cache;
 	int show;
+	const char *output;
 	const char *format;
 };
 
@@ -258,6 +260,25 @@ static int threads_parse(const char *s, int cores, int **out, int *n)
 	return 0;
 }
 
+/* Append the ceilings to a recording file, beside its runs. */
+static int record_ceilings(const struct machine_ceilings *c, const char *path)
+{
+	json_t *j = machine_ceilings_to_json(c);
+	char *text = json_dumps(j, JSON_COMPACT);
+	struct store *st = NULL;
+	int err;
+
+	err = store_open(path, STORE_APPEND, &st);
+	if (!err)
+		err = store_write_ceilings(st, c->key, text);
+	if (err)
+		cp_die_msg("%s", cp_strerror(err));
+	store_close(st);
+	free(text);
+	json_decref(j);
+	return err;
+}
+
 int cmd_machine(int argc, const char **argv)
 {
 	struct machine_cmd_opts o = { .format = "text" };
@@ -269,6 +290,8 @@ int cmd_machine(int argc, const char **argv)
 			   "the cache file (default ~/.cache/convprof/machine.json)"),
 		OPT_BOOLEAN(0, "no-cache", &o.no_cache, "measure without writing the cache"),
 		OPT_BOOLEAN(0, "show", &o.show, "print the cached figures without measuring"),
+		OPT_STRING('o', "output", &o.output, "<file>",
+			   "also keep the figures in this recording file (for roofline)"),
 		OPT_FORMAT(&o.format),
 		OPT_END(),
 	};
@@ -342,6 +365,8 @@ int cmd_machine(int argc, const char **argv)
 		cp_die_msg("%s", cp_strerror(err));
 		status = 1;
 	}
+	if (o.output && record_ceilings(&c, o.output))
+		status = 1;
 out:
 	machine_ceilings_release(&c);
 	free(list);

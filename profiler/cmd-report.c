@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "ceilings.h"
 #include "folded.h"
 #include "group.h"
 #include "json-out.h"
@@ -228,6 +229,9 @@ int cmd_report(int argc, const char **argv)
 		OPT_END(),
 	};
 	struct render_opts ro = { 0 };
+	struct store *st = NULL;
+	struct efficiency eff;
+	char note[256];
 	struct cp_run *run = NULL, *grouped = NULL, *shown;
 	enum group_by by = GROUP_LAYOUT;
 	int folded, nargs, err, status = 0;
@@ -279,6 +283,12 @@ int cmd_report(int argc, const char **argv)
 	if (err) {
 		status = usage_error(report_usage, "%s", cp_strerror(err));
 		goto out;
+	}
+	/* only a known efficiency is shown: a report is about the run, not this machine */
+	if (!o.by && store_open(o.input, STORE_READ, &st) == 0) {
+		if (run_efficiency(run, st, &eff, note, sizeof(note)) == 0)
+			ro.efficiency = &eff;
+		store_close(st);
 	}
 	if (ro.format == FMT_JSON) {
 		json_t *root = run_to_json(shown, &ro);

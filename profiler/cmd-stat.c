@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "ceilings.h"
 #include "events.h"
 #include "parse-options.h"
 #include "profile.h"
@@ -62,7 +63,8 @@ int cmd_stat(int argc, const char **argv)
 		OPT_END(),
 	};
 	struct cp_run *run = NULL;
-	char cmdline[512];
+	struct efficiency eff;
+	char cmdline[512], note[256];
 	int nargs, err;
 
 	/* before parse_options(), which moves the operands */
@@ -86,6 +88,10 @@ int cmd_stat(int argc, const char **argv)
 		cp_warn("%s; rows in execution order", cp_strerror(-1));
 		ro.sort = NULL;
 	}
+	if (run_efficiency(run, NULL, &eff, note, sizeof(note)) == 0)
+		ro.efficiency = &eff;
+	else
+		ro.efficiency_note = note;
 	err = render_run(run, stdout, &ro);
 	cp_run_free(run);
 	return err ? 1 : 0;

@@ -47,7 +47,6 @@ static const char *const sweep_usage[] = {
 struct placement {
 	char **cpus;		/* procs > 1 or a cpu-list policy: one list per process */
 	int ncpus;
-	uint64_t llc;
 };
 
 struct sweep_cmd {
@@ -57,6 +56,7 @@ struct sweep_cmd {
 	int no_record, quiet;
 	struct placement *place;	/* [procs index][threads index] */
 	int nplace;
+	uint64_t llc;		/* the machine's last-level cache, all instances */
 	hwloc_topology_t topo;
 	char *tmpdir;
 };
@@ -146,6 +146,7 @@ static int plan_placements(struct sweep_cmd *c, struct sweep_axes *ax)
 		ax->threads[0] = plan.nthreads;
 		pin_plan_release(&plan);
 	}
+	c->llc = sweep_llc_bytes(c->topo);
 	c->place = xcalloc((size_t)np * (size_t)nt, sizeof(*c->place));
 	c->nplace = np * nt;
 	for (i = 0; i < np; i++) {
@@ -159,20 +160,12 @@ static int plan_placements(struct sweep_cmd *c, struct sweep_axes *ax)
 				if (err)
 					return err;
 				pl->ncpus = procs;
-				pl->llc = sweep_llc_bytes(c->topo, pl->cpus, procs);
 				continue;
 			}
 			err = pin_plan_make(c->topo, c->p.pin, threads, c->p.node, &plan);
 			if (err) {
 				snprintf(buf, sizeof(buf), "%s", cp_strerror(err));
 				return cp_error(err, "--threads %d: %s", threads, buf);
-			}
-			if (plan.pus) {
-				char *one = pin_plan_cpus(&plan, buf, sizeof(buf));
-
-				pl->llc = sweep_llc_bytes(c->topo, &one, 1);
-			} else {
-				pl->llc = sweep_llc_bytes(c->topo, NULL, 0);
 			}
 			pin_plan_release(&plan);
 		}
@@ -270,7 +263,7 @@ static int run_all(struct sweep_cmd *c, struct sweep *s, struct store *st,
 			break;
 		}
 		sweep_point_fill(s, k, runs, procs);
-		pt->llc_bytes = pl->llc;
+		pt->llc_bytes = c->llc;
 		sweep_runs_free(runs, procs);
 		if (!c->quiet)
 			fprintf(stderr, "[%d/%d] %.3f ms, %.1f img/s%s\n", k + 1, s->npoints,
@@ -344,7 +337,7 @@ int cmd_sweep(int argc, const char **argv)
 		OPT_BOOLEAN(0, "no-record", &c.no_record, "record nothing"),
 		OPT_STRING(0, "plot", &c.plot, "<dir>", "write SVG charts into this directory"),
 		OPT_STRING(0, "ceilings", &c.ceilings, "<file>",
-			   "convprof machine's cache (default ~/.cache/convprof/machine.json)"),
+			   "ceilings file of convprof machine (default: the recording's, else its cache)"),
 		OPT_BOOLEAN('q', "quiet", &c.quiet, "no progress lines on stderr"),
 		OPT_FORMAT(&c.format),
 		OPT_END(),
@@ -404,7 +397,7 @@ int cmd_sweep(int argc, const char **argv)
 	s.iterations = c.p.iterations;
 	s.warmup = c.p.warmup;
 	s.recording = c.no_record ? NULL : c.output;
-	sweep_ceilings_load(&s, c.ceilings);
+	sweep_ceilings_load(&s, st, c.ceilings);
 	status = run_all(&c, &s, st, cmdline);
 	sweep_derive(&s);
 	if (sweep_print(&s, stdout, format_from_string(c.format)))

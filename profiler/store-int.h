@@ -28,6 +28,13 @@ struct col {
 #define U64(st, f) COL(st, C_U64, f, #f)
 #define REAL(st, f) COL(st, C_REAL, f, #f)
 
+/* `convprof machine -o FILE`: measured ceilings, as convprof machine's JSON */
+#define CEILINGS_TABLE \
+	"CREATE TABLE IF NOT EXISTS ceilings (\n" \
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL,\n" \
+	"  machine_key TEXT NOT NULL, json TEXT NOT NULL\n" \
+	");\n"
+
 extern const struct col run_cols[], machine_cols[], event_cols[], layer_cols[],
 	thread_cols[];
 extern const size_t run_cols_n, machine_cols_n, event_cols_n, layer_cols_n,

@@ -117,6 +117,7 @@ static const char schema_sql[] =
 	"  event TEXT NOT NULL, frames TEXT NOT NULL, count INTEGER NOT NULL,\n"
 	"  PRIMARY KEY (run_id, seq)\n"
 	");\n"
+	CEILINGS_TABLE
 	/* for people reading the file with the sqlite3 shell */
 	"CREATE VIEW layer_counts AS\n"
 	"  SELECT v.run_id, v.layer, l.name AS layer_name, e.name AS event, v.value\n"

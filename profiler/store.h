@@ -98,4 +98,13 @@ int store_load_run(const char *path, int64_t id, struct cp_run **out);
  */
 int store_load_ref(const char *ref, const char *path, struct cp_run **out);
 
+/*
+ * The machine's measured ceilings (convprof machine's JSON text, keyed by
+ * machine_key) kept beside the runs. Write appends a row; read gives the
+ * newest one for @key (any key when NULL), *@json to free(). -ENOENT when
+ * the file has none.
+ */
+int store_write_ceilings(struct store *s, const char *key, const char *json);
+int store_read_ceilings(struct store *s, const char *key, char **json);
+
 #endif

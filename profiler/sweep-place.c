@@ -2,7 +2,7 @@
 /*
  * Where a sweep combination's processes run: disjoint cpu lists, whole
  * cores each, under the pinning policies of pin.c; and the last-level
- * cache those cpus use, for img/s per MiB of LLC.
+ * cache, for img/s per MiB of LLC.
  */
 #include <errno.h>
 #include <limits.h>
@@ -164,30 +164,18 @@ void sweep_lists_free(char **lists, int n)
 	free(lists);
 }
 
-uint64_t sweep_llc_bytes(hwloc_topology_t topo, char *const *lists, int n)
+uint64_t sweep_llc_bytes(hwloc_topology_t topo)
 {
 	static const hwloc_obj_type_t levels[] = {
 		HWLOC_OBJ_L5CACHE, HWLOC_OBJ_L4CACHE, HWLOC_OBJ_L3CACHE,
 		HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L1CACHE,
 	};
-	hwloc_cpuset_t used = hwloc_bitmap_alloc(), one = hwloc_bitmap_alloc();
 	hwloc_obj_t obj = NULL;
 	uint64_t bytes = 0;
 	size_t l;
-	int i;
 
-	if (lists) {
-		for (i = 0; i < n; i++)
-			if (hwloc_bitmap_list_sscanf(one, lists[i]) == 0)
-				hwloc_bitmap_or(used, used, one);
-	} else {
-		hwloc_bitmap_copy(used, hwloc_topology_get_topology_cpuset(topo));
-	}
 	for (l = 0; l < ARRAY_SIZE(levels) && !bytes; l++)
 		while ((obj = hwloc_get_next_obj_by_type(topo, levels[l], obj)))
-			if (hwloc_bitmap_intersects(obj->cpuset, used))
-				bytes += obj->attr->cache.size;
-	hwloc_bitmap_free(used);
-	hwloc_bitmap_free(one);
+			bytes += obj->attr->cache.size;
 	return bytes;
 }

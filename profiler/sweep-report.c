@@ -176,8 +176,10 @@ static void print_header(const struct sweep *s, FILE *fp)
 	}
 	if (!s->recording)
 		fprintf(fp, "recorded: nothing (--no-record)\n");
+	else if (runs == 1)
+		fprintf(fp, "recorded: 1 run (id %lld) in %s\n", (long long)lo, s->recording);
 	else if (runs)
-		fprintf(fp, "recorded: %d run%s (ids %lld-%lld) in %s\n", runs, runs == 1 ? "" : "s",
+		fprintf(fp, "recorded: %d runs (ids %lld-%lld) in %s\n", runs,
 			(long long)lo, (long long)hi, s->recording);
 	else
 		fprintf(fp, "recorded: no run in %s\n", s->recording);

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceilings.h"
 #include "machine.h"
 #include "model.h"
 #include "roofline.h"
+#include "store.h"
 #include "sweep.h"
 #include "util.h"
 
@@ -559,28 +561,34 @@ char *sweep_fixed_label(const struct sweep *s, char *buf, size_t len)
 
 /* ---- ceilings ---- */
 
-void sweep_ceilings_load(struct sweep *s, const char *path)
+void sweep_ceilings_load(struct sweep *s, struct store *st, const char *path)
 {
 	struct sweep_ceilings *c = &s->ceil;
 	struct machine_ceilings *m = xcalloc(1, sizeof(*m));
-	char *file = path ? xstrdup(path) : machine_cache_default_path();
+	const char *where = "";
+	char *file = NULL;
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	err = machine_cache_load(m, file);
-	if (err == -ENOENT && !path)
-		snprintf(c->why, sizeof(c->why),
-			 "no measured ceilings (run 'convprof machine' first)");
-	else if (err)
-		snprintf(c->why, sizeof(c->why), "no measured ceilings: %s", cp_strerror(err));
+	/* a file named on the command line is what the user wants, alone */
+	if (path)
+		err = machine_ceilings_get(m, 0, path);
+	else
+		err = ceilings_load(st, NULL, CEILINGS_CACHED, m, &where);
 	if (err) {
+		snprintf(c->why, sizeof(c->why), "no measured ceilings: %s", cp_strerror(err));
 		free(m);
-		free(file);
 		return;
 	}
+	if (path)
+		snprintf(c->file, sizeof(c->file), "%s", path);
+	else if (strcmp(where, "the cache") == 0 && (file = machine_cache_default_path()))
+		snprintf(c->file, sizeof(c->file), "%s", file);
+	else
+		snprintf(c->file, sizeof(c->file), "%s %s", where, store_path(st));
+	free(file);
 	c->available = 1;
 	c->priv = m;
-	snprintf(c->file, sizeof(c->file), "%s", file ? file : "");
 	snprintf(c->measured_at, sizeof(c->measured_at), "%s", m->measured_at);
 	c->quick = m->quick;
 	snprintf(c->peak_source, sizeof(c->peak_source),
@@ -589,7 +597,6 @@ void sweep_ceilings_load(struct sweep *s, const char *path)
 	snprintf(c->bw_source, sizeof(c->bw_source),
 		 "convprof machine%s at %s: STREAM triad on that many cores",
 		 m->quick ? " --quick" : "", m->measured_at);
-	free(file);
 }
 
 void sweep_ceilings_lookup(const struct sweep_ceilings *c, const char *precision,

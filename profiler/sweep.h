@@ -11,6 +11,8 @@
 #include "profile.h"
 #include "table.h"
 
+struct store;
+
 /*
  * convprof sweep: every combination of the study's axes, each measured like
  * stat (in processes of its own, P of them at once for --procs P), compared
@@ -105,11 +107,11 @@ int sweep_place(hwloc_topology_t topo, const char *policy, int node, int procs,
 void sweep_lists_free(char **lists, int n);
 
 /*
- * Bytes of the last-level cache instances that hold any cpu of the cpu
- * lists @lists (all instances when @lists is NULL: unpinned); 0 when
- * hwloc describes no cache.
+ * Bytes of the machine's last-level cache, all its instances (what "per
+ * MB of last-level cache" means, and what stat and report divide by); 0
+ * when hwloc describes no cache.
  */
-uint64_t sweep_llc_bytes(hwloc_topology_t topo, char *const *lists, int n);
+uint64_t sweep_llc_bytes(hwloc_topology_t topo);
 
 /* ---- results ---- */
 
@@ -130,7 +132,7 @@ struct sweep_point {
 	char *error;		/* SWEEP_FAILED: why */
 	int nprocs;
 	struct sweep_proc *procs;
-	uint64_t llc_bytes;	/* of the cores used; 0 unknown */
+	uint64_t llc_bytes;	/* the machine's LLC; 0 unknown */
 
 	/* aggregate over the processes; NaN unless done or partial */
 	double latency_ms;	/* median of the processes' medians */
@@ -192,12 +194,12 @@ void sweep_point_fill(struct sweep *s, int k, struct cp_run *const *runs, int n)
 void sweep_point_fail(struct sweep *s, int k, const char *msg);
 
 /*
- * The machine's ceilings for the efficiency columns from the cache file
- * `convprof machine` writes (@path; NULL: its default), into s->ceil, or
- * why there are none. Never measures: a sweep does not pay for that
- * unasked.
+ * The machine's ceilings for the efficiency columns, into s->ceil, or why
+ * there are none: from the file @path when given, else as stat finds them
+ * (ceilings_load(): the recording @st, may be NULL, then convprof
+ * machine's cache). Never measures: a sweep does not pay for that unasked.
  */
-void sweep_ceilings_load(struct sweep *s, const char *path);
+void sweep_ceilings_load(struct sweep *s, struct store *st, const char *path);
 void sweep_ceilings_release(struct sweep_ceilings *c);
 
 /*

@@ -475,7 +475,8 @@ static void fill_total(struct table *t, const struct cp_run *run,
 	fill_values(t, run, -1, c, csv, -1);
 }
 
-static void print_header(const struct cp_run *run, FILE *fp)
+static void print_header(const struct cp_run *run, FILE *fp,
+			 const struct render_opts *o)
 {
 	char cpus[256] = "";
 	size_t n = 0;
@@ -536,6 +537,18 @@ static void print_header(const struct cp_run *run, FILE *fp)
 	if (run->op_count)
 		fprintf(fp, "ops: %d primitives (%d reorders)\n", run->op_count,
 			run->reorder_count);
+	if (o->efficiency) {
+		const struct efficiency *e = o->efficiency;
+
+		fprintf(fp, "efficiency: MAC utilisation %.1f%% (%.1f of %.1f G%s/s %s peak on %d core%s); "
+			"%.2f img/s per peak TOPS, %.3f per GB/s, %.3f per MiB LLC, %.2f per core\n",
+			e->mac_util * 100, e->gops, e->peak_gops,
+			strcmp(e->precision, "int8") ? "FLOP" : "OP", e->precision, e->cores,
+			e->cores == 1 ? "" : "s", e->ips_per_peak_tops, e->ips_per_gbs,
+			e->ips_per_llc_mib, e->ips_per_core);
+	} else if (o->efficiency_note) {
+		fprintf(fp, "efficiency: unknown (%s)\n", o->efficiency_note);
+	}
 	if (run->partial)
 		fprintf(fp, "PARTIAL: the run was interrupted; these are the iterations it finished\n");
 	for (i = 0; i < run->nlayers; i++)
@@ -600,7 +613,7 @@ int render_run(const struct cp_run *run, FILE *fp, const struct render_opts *o)
 	if (o->format == FMT_JSON)
 		return json_print(run_to_json(run, o), fp);
 	if (!csv && !o->no_header)
-		print_header(run, fp);
+		print_header(run, fp, o);
 	order = xcalloc((size_t)(run->nlayers ? run->nlayers : 1), sizeof(int));
 	render_order(run, o->sort, order);
 	n = o->top > 0 && o->top < run->nlayers ? o->top : run->nlayers;
@@ -797,6 +810,8 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 	json_object_set_new(total, "counts", counts_object(run, -1, -1));
 	json_object_set_new(total, "derived", derived_object(run, -1));
 	json_object_set_new(root, "total", total);
+	if (o && o->efficiency)
+		json_object_set_new(root, "efficiency", efficiency_to_json(o->efficiency));
 
 	order = xcalloc((size_t)(run->nlayers ? run->nlayers : 1), sizeof(int));
 	render_order(run, o ? o->sort : NULL, order);

@@ -109,8 +109,11 @@ expect_fail "a truncated file" "'trunc.db' is truncated" "$CP" report -i trunc.d
 head -c 50 $DB >trunc2.db
 expect_fail "a file cut inside the header" "truncated" "$CP" report -i trunc2.db
 cp $DB garbled.db
+# garble a page that holds data (the layers table's root), not free space
+page=$(sqlite3 $DB "SELECT rootpage FROM sqlite_master WHERE name = 'layers'")
+psize=$(sqlite3 $DB "PRAGMA page_size")
 head -c 2000 /dev/zero | tr '\0' 'Z' |
-	dd of=garbled.db bs=1 seek=$((size / 2 - 1000)) conv=notrunc 2>/dev/null
+	dd of=garbled.db bs=1 seek=$(( (page - 1) * psize )) conv=notrunc 2>/dev/null
 expect_fail "a file garbled in the middle" "'garbled.db' is corrupt" "$CP" report -i garbled.db --run 1
 expect_fail "flamegraph of a garbled file" "corrupt" "$CP" flamegraph -i garbled.db -o g.svg
 ok "and no SVG is left" test ! -e g.svg

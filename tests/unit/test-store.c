@@ -407,11 +407,30 @@ static void test_bad_files(void)
 	copy_file(DIR "/rt.db", DIR "/garbled.db");
 	fd = open(DIR "/garbled.db", O_WRONLY);
 	{
+		/*
+		 * Garble a page that certainly holds data, the root of the layers
+		 * table, wherever the schema put it: a fixed offset may land in
+		 * free space, which no integrity check can fault.
+		 */
 		char junk[1500];
+		sqlite3 *db = NULL;
+		sqlite3_stmt *q = NULL;
+		long page = 0, psize = 4096;
 
+		if (sqlite3_open_v2(DIR "/rt.db", &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+		    sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_master WHERE name = 'layers'",
+				       -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+			page = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+		q = NULL;
+		if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			psize = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+		sqlite3_close(db);
 		memset(junk, 0x5a, sizeof(junk));
-		ok(fd >= 0 && pwrite(fd, junk, sizeof(junk), size / 2 - 700) ==
-		   (ssize_t)sizeof(junk), "overwrite bytes in the middle");
+		ok(page > 1 && fd >= 0 && pwrite(fd, junk, sizeof(junk), (page - 1) * psize) ==
+		   (ssize_t)sizeof(junk), "overwrite the layers table's root page (page %ld)", page);
 	}
 	close(fd);
 	err = open_err(DIR "/garbled.db", STORE_READ);
