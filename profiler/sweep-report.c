@@ -413,9 +413,9 @@ static void describe_best(const struct sweep *s, struct para *p, int latency)
 	pt = &s->points[k];
 	sweep_point_label(s, pt, -1, label, sizeof(label));
 	if (latency)
-		para_add(p, "Best latency: %.3f ms", pt->latency_ms);
+		para_add(p, "Best latency: %.3f" NBSP "ms", pt->latency_ms);
 	else
-		para_add(p, "Best throughput: %.1f img/s", pt->ips);
+		para_add(p, "Best throughput: %.1f" NBSP "img/s", pt->ips);
 	para_add(p, "(#%d%s%s).", k + 1, label[0] ? ": " : "", label);
 }
 
