@@ -43,4 +43,15 @@ fi
 run sh -c "'$CP' list events --all | head -1"
 ok "a closed pipe prints no error" test -z "$err"
 
+# make install honours PREFIX and DESTDIR: the binary and every man page
+if command -v make >/dev/null; then
+	make -C "$TOP" --no-print-directory -s install DESTDIR="$TMP/root" PREFIX=/opt/cp >/dev/null 2>&1
+	ok "make install puts the binary under DESTDIR/PREFIX" test -x "$TMP/root/opt/cp/bin/convprof"
+	ok "and one man page per command" sh -c 'for c in $("$1" --help | sed -n "s/^   \([a-z][a-z-]*\) .*/\1/p"); do
+		[ -f "$2/opt/cp/share/man/man1/convprof-$c.1" ] || exit 1; done; [ -f "$2/opt/cp/share/man/man1/convprof.1" ]' _ "$CP" "$TMP/root"
+	ok "the installed binary runs" "$TMP/root/opt/cp/bin/convprof" --version
+else
+	skip "make install" "make not installed"
+fi
+
 done_testing
