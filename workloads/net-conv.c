@@ -254,8 +254,14 @@ static void wspec_init(struct net *net, int i, struct wspec *w, float *ew, float
 	w->sum = p->plan[i].fuse_sum;
 	if (w->sum) {
 		w->from = node_of(net, net->model.layers[i + 1].from);
-		if (p->layer_tensor[w->from] < 0)
+		int ts = p->layer_tensor[node_of(net, i - 1)], tf = p->layer_tensor[w->from];
+
+		if (tf < 0 || (ts >= 0 && p->tens[ts].buf == p->tens[tf].buf) ||
+		    p->bufs[p->tens[tf].buf].refs != 1) {
 			w->sum = 0;
+			p->plan[i].fuse_sum = 0;
+			p->plan[i + 1].absorbed = 0;
+		}
 	}
 	w->s_src = p->plan[src].scale;
 	if (w->fold || !l->batch_normalize)

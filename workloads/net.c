@@ -295,6 +295,16 @@ int net_output(struct net *net, const float **out, size_t *n)
 	return 0;
 }
 
+float *net_input(struct net *net, size_t *n)
+{
+	struct net_priv *p = net_priv(net);
+
+	p->out_valid = 0;
+	p->valid_upto = -1;
+	*n = p->ninput;
+	return p->input;
+}
+
 /* Whether op @op's output in buffer @buf is still there. */
 static int layer_intact(struct net *net, int op, int buf)
 {

@@ -122,6 +122,13 @@ int net_run(struct net *net);
  */
 int net_output(struct net *net, const float **out, size_t *n);
 
+/*
+ * The f32 NCHW input the next run reads (filled from cfg->seed: uniform in
+ * [0, 1), like an image), @n elements; write into it to change the input.
+ * Results read earlier are stale after that.
+ */
+float *net_input(struct net *net, size_t *n);
+
 /* The output of cfg layer @layer as f32 NCHW (for tests); same ownership. */
 int net_layer_output(struct net *net, int layer, const float **out, size_t *n);
 
