@@ -224,22 +224,32 @@ int net_build(struct net *net, const struct model *m, const struct net_config *c
 {
 	struct layer_params *params = NULL;
 	struct calib cal = { NULL, NULL, NULL };
+	struct model sm = *m;
 	int err;
 
 	memset(net, 0, sizeof(*net));
 	if (cfg->batch < 1 || m->n < 1)
 		return cp_error(-EINVAL, "cannot build '%s': %s", m->name,
 				m->n < 1 ? "the model has no layers" : "batch must be at least 1");
-	err = params_load(m, cfg, &params);
-	if (err)
-		return err;
-	if (cfg->precision == PREC_INT8)
-		err = calibrate(m, cfg, params, &cal);
+	/* the config's size and batch win over the model's shape */
+	sm.layers = xmalloc(m->n * sizeof(*m->layers));
+	memcpy(sm.layers, m->layers, m->n * sizeof(*m->layers));
+	if ((cfg->width && cfg->width != m->input.w) || (cfg->height && cfg->height != m->input.h) ||
+	    cfg->batch != m->batch)
+		err = model_shape(&sm, cfg->width ? cfg->width : m->input.w,
+				  cfg->height ? cfg->height : m->input.h, cfg->batch);
+	else
+		err = 0;
 	if (!err)
-		err = net_build_with(net, m, cfg, params, cfg->precision == PREC_INT8 ? &cal : NULL);
+		err = params_load(&sm, cfg, &params);
+	if (!err && cfg->precision == PREC_INT8)
+		err = calibrate(&sm, cfg, params, &cal);
+	if (!err)
+		err = net_build_with(net, &sm, cfg, params, cfg->precision == PREC_INT8 ? &cal : NULL);
 	if (err)
 		net_release(net);
-	params_free(params, m->n);
+	params_free(params, sm.n);
+	free(sm.layers);
 	free(cal.out);
 	free(cal.preact);
 	free(cal.raw);

@@ -104,7 +104,9 @@ struct net {
  * from @cfg->seed, scaled so activations stay in range, or read from
  * cfg->weights), create the primitives and query their formats and
  * implementations, fill the input. Weight reorders happen here, not per
- * inference. Returns 0 or -errno with cp_error() (a layer oneDNN cannot
+ * inference. The net shapes its own copy of @m for cfg->width/height (0: as
+ * @m is shaped) and cfg->batch. oneDNN sizes its kernels for the OpenMP
+ * thread count at this call: set the threads before building. Returns 0 or -errno with cp_error() (a layer oneDNN cannot
  * build names the layer; a weights file of the wrong size says so).
  */
 int net_build(struct net *net, const struct model *m, const struct net_config *cfg);

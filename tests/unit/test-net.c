@@ -592,6 +592,33 @@ static void weights_expected(const struct model *m, const float *in, float *out)
 	(void)l2;
 }
 
+/* the config's size and batch reshape the net's copy of the model */
+static void test_reshape(void)
+{
+	struct net_config cfg = { 0 };
+	struct model m;
+	struct net net;
+	const float *out;
+	size_t n = 0;
+
+	if (model_parse(tiny_cfg, "tiny.cfg", &m))
+		return;
+	cfg.width = 32;
+	cfg.height = 24;
+	cfg.batch = 3;
+	if (net_build(&net, &m, &cfg) == 0) {
+		ok(net_output(&net, &out, &n) == 0 && n == 3 * 8 * 24 * 32,
+		   "cfg 32x24 batch 3 on a 16x16 model: %zu outputs", n);
+		is_int(m.input.w, 16, "the caller's model keeps its shape");
+		net_release(&net);
+	} else {
+		ok(0, "reshaped build: %s", cp_strerror(-1));
+	}
+	cfg.width = MODEL_MAX_SIZE + 1;
+	is_int(net_build(&net, &m, &cfg), -EINVAL, "a size the model cannot take is refused");
+	model_release(&m);
+}
+
 static void test_hazard(void)
 {
 	struct model m;
@@ -754,6 +781,7 @@ int main(void)
 {
 	test_names();
 	test_tiny();
+	test_reshape();
 	test_hazard();
 	test_weights_file();
 	test_allocator();
