@@ -105,6 +105,7 @@ struct net_priv {
 	void *scratch;
 	size_t scratch_bytes;
 
+	int need_wait;		/* oneDNN's CPU runtime runs primitives asynchronously */
 	int valid_upto;		/* ops 0..valid_upto ran in order */
 	int out_valid;
 	int ndone;		/* layers whose ops are built */

@@ -125,6 +125,8 @@ static int net_build_with(struct net *net, const struct model *m,
 	for (i = 0; i <= m->n; i++)
 		p->layer_tensor[i] = p->layer_op[i] = -1;
 
+	p->need_wait = dnnl_version()->cpu_runtime != DNNL_RUNTIME_OMP &&
+		       dnnl_version()->cpu_runtime != DNNL_RUNTIME_SEQ;
 	s = dnnl_engine_create(&net->engine, dnnl_cpu, 0);
 	if (s == dnnl_success)
 		s = dnnl_stream_create(&net->stream, net->engine, dnnl_stream_default_flags);
@@ -257,9 +259,11 @@ int net_build(struct net *net, const struct model *m, const struct net_config *c
 }
 
 /*
- * On the CPU engine with the OpenMP runtime a primitive runs to completion
- * inside dnnl_primitive_execute() (its parallel regions join before it
- * returns), so no stream wait is needed here on the hot path.
+ * On the CPU engine with the OpenMP (or sequential) runtime a primitive runs
+ * to completion inside dnnl_primitive_execute(): its parallel regions join
+ * before it returns, and oneDNN's cpu_stream_t::wait() is an empty function
+ * for these runtimes. So the hot path waits only for a library built with
+ * another runtime (a threadpool one queues work).
  */
 int net_exec_op(struct net *net, int i)
 {
@@ -268,6 +272,8 @@ int net_exec_op(struct net *net, int i)
 	dnnl_status_t s;
 
 	s = dnnl_primitive_execute(op->prim, net->stream, op->nargs, op->args);
+	if (s == dnnl_success && p->need_wait)
+		s = dnnl_stream_wait(net->stream);
 	if (s != dnnl_success) {
 		p->valid_upto = -1;
 		return cp_error(-EIO, "oneDNN failed to run '%s': %d", op->name, s);

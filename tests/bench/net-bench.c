@@ -3,10 +3,11 @@
  * net-bench: time whole inferences of several net configurations,
  * interleaved round by round so that the neighbours sharing the cores slow
  * every configuration alike; medians per configuration. With -O, also the
- * per-op medians of the first configuration and what its convs achieve.
+ * per-op medians and minima of the first configuration, and GFLOP/s at the
+ * minimum (the op undisturbed by neighbours).
  *
  *   net-bench [-m MODEL] [-s SIZE] [-b BATCH] [-t THREADS] [-n ITERS]
- *             [-r ROUNDS] [-O] [-q] PRECISION:LAYOUT:FUSION...
+ *             [-r ROUNDS] [-w WEIGHTS] [-O] [-q] PRECISION:LAYOUT:FUSION...
  *   -q: one line per timed inference, "sample<TAB>label<TAB>ms", for
  *       tests/bench/torch-compare.py to interleave with PyTorch.
  *   e.g. net-bench -m resnet50 -s 224 -t 2 f32:blocked:1 int8:blocked:1
@@ -81,8 +82,9 @@ static void ops_report(struct net *net, int iters)
 			net_exec_op(net, i);
 			t[(size_t)i * iters + k] = (now_ns() - t0) / 1e6;
 		}
-	printf("\n%-28s %-8s %-16s %-8s %-12s %-8s %-5s %9s %8s  %s\n", "op", "kind", "post_ops",
-	       "src", "weights", "dst", "dtype", "ms", "GFLOP/s", "impl");
+	printf("\n%-28s %-8s %-16s %-8s %-12s %-8s %-5s %9s %9s %8s  %s\n", "op", "kind",
+	       "post_ops", "src", "weights", "dst", "dtype", "median ms", "min ms", "GFLOP/s",
+	       "impl");
 	for (i = 0; i < net->nops; i++) {
 		const struct net_op *op = &net->ops[i];
 		double ms = median(&t[(size_t)i * iters], iters), mn = t[(size_t)i * iters];
@@ -94,9 +96,9 @@ static void ops_report(struct net *net, int iters)
 			conv_min += mn;
 			conv_flops += op->flops;
 		}
-		printf("%-28s %-8s %-16s %-8s %-12s %-8s %-5s %9.3f %8.1f  %s\n", op->name, op->kind,
-		       op->post_ops, op->src_fmt, op->wei_fmt, op->dst_fmt, op->dtype, ms,
-		       op->flops ? op->flops / ms / 1e6 : 0.0, op->impl);
+		printf("%-28s %-8s %-16s %-8s %-12s %-8s %-5s %9.3f %9.3f %8.1f  %s\n", op->name,
+		       op->kind, op->post_ops, op->src_fmt, op->wei_fmt, op->dst_fmt, op->dtype, ms,
+		       mn, op->flops ? op->flops / mn / 1e6 : 0.0, op->impl);
 	}
 	printf("\nsum of op medians %.3f ms; conv+fc %.3f ms for %.3f GFLOP: %.1f GFLOP/s\n",
 	       total, conv_ms, conv_flops / 1e9, conv_flops / conv_ms / 1e6);
@@ -108,13 +110,13 @@ static void ops_report(struct net *net, int iters)
 
 int main(int argc, char **argv)
 {
-	const char *name = "resnet50";
+	const char *name = "resnet50", *weights = NULL;
 	int w = 0, h = 0, batch = 1, threads = 2, iters = 10, rounds = 5, ops = 0, quiet = 0;
 	int opt, i, r, k, nconf, err;
 	struct conf *confs;
 	struct model m;
 
-	while ((opt = getopt(argc, argv, "m:s:b:t:n:r:Oq")) != -1) {
+	while ((opt = getopt(argc, argv, "m:s:b:t:n:r:w:Oq")) != -1) {
 		switch (opt) {
 		case 'm': name = optarg; break;
 		case 's':
@@ -129,9 +131,10 @@ int main(int argc, char **argv)
 		case 'r': rounds = atoi(optarg); break;
 		case 'O': ops = 1; break;
 		case 'q': quiet = 1; break;
+		case 'w': weights = optarg; break;
 		default:
 			fprintf(stderr, "usage: net-bench [-m MODEL] [-s SIZE] [-b BATCH] [-t THREADS] "
-				"[-n ITERS] [-r ROUNDS] [-O] PRECISION:LAYOUT:FUSION...\n");
+				"[-n ITERS] [-r ROUNDS] [-w WEIGHTS] [-O] [-q] PRECISION:LAYOUT:FUSION...\n");
 			return 2;
 		}
 	}
@@ -159,6 +162,7 @@ int main(int argc, char **argv)
 		}
 		c->cfg.batch = batch;
 		c->cfg.seed = 1;
+		c->cfg.weights = weights;
 		err = net_build(&c->net, &m, &c->cfg);
 		if (err) {
 			fprintf(stderr, "net-bench: %s: %s\n", c->label, cp_strerror(err));
