@@ -365,8 +365,12 @@ int net_layer_output(struct net *net, int layer, const float **out, size_t *n)
 	cnt = (size_t)t->md.dims[0] * t->md.dims[1] * (t->md.ndims > 2 ? t->md.dims[2] : 1) *
 	      (t->md.ndims > 3 ? t->md.dims[3] : 1);
 	if (cnt > p->layer_out_n) {
-		free(p->layer_out);
-		p->layer_out = xmalloc(cnt * sizeof(float));
+		buf_data_free(net, p->layer_out, p->layer_out_n * sizeof(float));
+		p->layer_out_n = 0;
+		p->layer_out = buf_data_alloc(net, cnt * sizeof(float));
+		if (!p->layer_out)
+			return cp_error(-ENOMEM, "cannot allocate %zu bytes for a layer's output",
+					cnt * sizeof(float));
 		p->layer_out_n = cnt;
 	}
 	md_init(&user, t->md.dims[0], t->md.dims[1], t->md.ndims > 2 ? t->md.dims[2] : 1,
@@ -426,7 +430,7 @@ void net_release(struct net *net)
 		free(p->op_dst_buf);
 		free(p->op_scratch_md);
 		free(p->temps);
-		free(p->layer_out);
+		buf_data_free(net, p->layer_out, p->layer_out_n * sizeof(float));
 		free(p);
 	}
 	if (net->stream)
