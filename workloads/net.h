@@ -106,8 +106,9 @@ struct net {
  * implementations, fill the input. Weight reorders happen here, not per
  * inference. The net shapes its own copy of @m for cfg->width/height (0: as
  * @m is shaped) and cfg->batch. oneDNN sizes its kernels for the OpenMP
- * thread count at this call: set the threads before building. Returns 0 or -errno with cp_error() (a layer oneDNN cannot
- * build names the layer; a weights file of the wrong size says so).
+ * thread count at this call: set the threads before building. Returns 0 or
+ * -errno with cp_error() (a layer oneDNN cannot build names the layer; a
+ * weights file of the wrong size says so).
  */
 int net_build(struct net *net, const struct model *m, const struct net_config *cfg);
 
