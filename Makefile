@@ -38,12 +38,24 @@ endif
 BUILD_PKGS := gcc make libc6-dev pkg-config libpfm4-dev libhwloc-dev \
 	libjansson-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
 	libdnnl-dev libsqlite3-dev
-TEST_PKGS := mandoc man-db hwloc jq procps
+TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3
 
 SRCS := $(wildcard profiler/*.c workloads/*.c reports/*.c)
 ASM_SRCS := $(wildcard workloads/*.S)
 OBJS := $(SRCS:%.c=$(OUT)/%.o) $(ASM_SRCS:%.S=$(OUT)/%.o)
 LIB_OBJS := $(filter-out $(OUT)/profiler/convprof.o,$(OBJS))
+
+# eBPF: bpf/<name>.bpf.c -> build/bpf/<name>.bpf.o (clang, CO-RE against the
+# committed bpf/vmlinux.h) -> build/<name>.skel.h (bpftool gen skeleton), which
+# profiler/ebpf.c includes. Skeletons are generated, never committed.
+CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
+BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/; s/ppc64le/powerpc/')
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(BPF_SRCS:bpf/%.bpf.c=$(OUT)/bpf/%.bpf.o)
+SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(OUT)/%.skel.h)
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
@@ -71,6 +83,20 @@ $(OUT)/%.o: %.S
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OUT)/workloads/models.o: $(wildcard workloads/models/*.cfg)
+
+$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c bpf/%.h bpf/common.h bpf/common.bpf.h bpf/vmlinux.h
+	$(call msg,BPF,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -I$(OUT) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# the loader includes every skeleton; the first build has no .d file yet
+$(OUT)/profiler/ebpf.o $(OUT)/profiler/ebpf-collect.o $(OUT)/profiler/ebpf-sample.o: $(SKELS)
+.SECONDARY: $(BPF_OBJS)
 
 $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	$(call msg,CC,$<)
@@ -110,9 +136,11 @@ check: deps
 
 tests: convprof $(UNIT_BINS)
 
+# The main job: ResNet-50 with the defaults (f32, blocked layout, fused,
+# one pinned worker per core), per layer.
 run: deps-build
 	$(Q)$(MAKE) --no-print-directory convprof
-	./convprof topology
+	./convprof stat resnet50
 
 install: convprof
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

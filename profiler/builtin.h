@@ -10,5 +10,12 @@
 int cmd_topology(int argc, const char **argv);
 int cmd_list(int argc, const char **argv);
 int cmd_mem(int argc, const char **argv);
+int cmd_stat(int argc, const char **argv);
+int cmd_record(int argc, const char **argv);
+int cmd_report(int argc, const char **argv);
+int cmd_diff(int argc, const char **argv);
+int cmd_flamegraph(int argc, const char **argv);
+int cmd_machine(int argc, const char **argv);
+int cmd_roofline(int argc, const char **argv);
 
 #endif

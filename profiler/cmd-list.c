@@ -151,7 +151,7 @@ static int list_models(const struct list_opts *o)
 	struct table *t = NULL;
 	struct model m;
 	char size[32];
-	int i, err;
+	int i, err, ret = 1;
 
 	if (fmt == FMT_JSON) {
 		root = json_object();
@@ -172,10 +172,7 @@ static int list_models(const struct list_opts *o)
 		if (err) {
 			/* a built-in that does not parse is convprof's bug: say so */
 			cp_die_msg("built-in model '%s': %s", name, cp_strerror(err));
-			json_decref(root);
-			json_decref(arr);
-			table_free(t);
-			return 1;
+			goto out;
 		}
 		snprintf(size, sizeof(size), "%dx%d", m.cfg_width, m.cfg_height);
 		if (fmt == FMT_JSON) {
@@ -202,11 +199,16 @@ static int list_models(const struct list_opts *o)
 	if (fmt == FMT_JSON) {
 		json_object_set_new(root, "models", arr);
 		json_print(root, stdout);
+		root = arr = NULL;
 	} else {
 		table_print(t, stdout, fmt, 0);
-		table_free(t);
 	}
-	return 0;
+	ret = 0;
+out:
+	json_decref(arr);
+	json_decref(root);
+	table_free(t);
+	return ret;
 }
 
 int cmd_list(int argc, const char **argv)

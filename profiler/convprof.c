@@ -21,7 +21,14 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list the events and models convprof can measure here, and why not" },
 	{ "topology", cmd_topology, "show the hwloc topology, caches and a pinning plan" },
+	{ "machine", cmd_machine, "measure this machine's peak GFLOP/s and GB/s per number of cores" },
 	{ "mem", cmd_mem, "weights and activation footprint of a model against this machine's caches" },
+	{ "stat", cmd_stat, "run a model and count time and events per layer" },
+	{ "record", cmd_record, "profile a model and append the run to a recording file" },
+	{ "report", cmd_report, "show a recorded run per layer, layout, kind, impl or stage" },
+	{ "diff", cmd_diff, "compare two recorded runs layer by layer" },
+	{ "roofline", cmd_roofline, "place a recorded run's conv layers under this machine's measured roofline" },
+	{ "flamegraph", cmd_flamegraph, "draw a recorded run (or two, differential) as an SVG flame graph" },
 };
 
 static const struct cmd_struct *find_cmd(const char *name)
@@ -49,22 +56,15 @@ static void print_main_help(FILE *fp)
 
 static int unknown_cmd(const char *name)
 {
-	const struct cmd_struct *best = NULL;
-	int d, bestd = 1 << 30;
+	const char *names[ARRAY_SIZE(commands)], *best;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(commands); i++) {
-		d = levenshtein(name, commands[i].name);
-		if (strncmp(commands[i].name, name, strlen(name)) == 0)
-			d = 1;
-		if (d < bestd) {
-			bestd = d;
-			best = &commands[i];
-		}
-	}
-	if (best && bestd <= 3)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	best = closest_name(name, names, (int)ARRAY_SIZE(commands), 3);
+	if (best)
 		cp_die_msg("'%s' is not a convprof command; did you mean '%s'?",
-			   name, best->name);
+			   name, best);
 	else
 		cp_die_msg("'%s' is not a convprof command; see 'convprof --help'",
 			   name);

@@ -56,17 +56,40 @@ struct ebpf_session;
 /* Load and attach the requested parts; *@out belongs to the caller. */
 int ebpf_open(struct ebpf_session **out, const struct ebpf_opts *o);
 
-/* Register @bytes at @ptr as tensor @kind of layer @layer (fault attribution). */
+/*
+ * Register @bytes at @ptr as tensor @kind of layer @layer (fault attribution;
+ * before the cold iteration). A fault is classified among the current
+ * layer's tensors only, the first registered range that holds it winning;
+ * up to 8 ranges per layer (-ENOSPC beyond). NULL @ptr or 0 @bytes: nothing.
+ */
 int ebpf_add_tensor(struct ebpf_session *s, int layer, enum tensor_kind kind,
 		    const void *ptr, size_t bytes);
 
 /* The shared current-layer word(s): a plain store, safe on the hot path. */
 void ebpf_set_layer(struct ebpf_session *s, int layer);
 
-/* 0: the cold (first) iteration, 1: steady state; counted apart. */
+/*
+ * 0: the cold (first) iteration, 1: steady state; counted apart. Only the
+ * faults part counts the cold phase (faults:first:*); the others count only
+ * the steady one.
+ */
+#define EBPF_PHASE_COLD 0
+#define EBPF_PHASE_STEADY 1
 void ebpf_set_phase(struct ebpf_session *s, int phase);
 
-/* Begin and end counting (outside the measured iterations only). */
+/*
+ * Begin and end counting (outside the measured iterations only): plain
+ * stores, no system call; counts add up over several start/stop pairs. The
+ * runner's order:
+ *   ebpf_open, ebpf_add_tensor...,
+ *   ebpf_set_phase(COLD), ebpf_start, the first iteration, ebpf_stop,
+ *   warm-up iterations (not counted),
+ *   ebpf_set_phase(STEADY), ebpf_start, the N measured iterations
+ *   (ebpf_set_layer before each layer, nlayers after the last), ebpf_stop,
+ *   ebpf_collect(run, N), ebpf_close.
+ * ebpf_add_tensor, ebpf_set_layer, ebpf_set_phase, ebpf_start, ebpf_stop
+ * and ebpf_close accept a NULL session and do nothing.
+ */
 int ebpf_start(struct ebpf_session *s);
 int ebpf_stop(struct ebpf_session *s);
 
@@ -74,14 +97,27 @@ int ebpf_stop(struct ebpf_session *s);
 const char *ebpf_part_status(const struct ebpf_session *s, enum ebpf_part part);
 
 /*
+ * Transparent huge pages as the faults were counted: the mode and the huge
+ * page sizes not "never", e.g. "madvise (2048kB: inherit)". A fault is one
+ * 4 KiB page, or one huge page where one backs the address.
+ */
+const char *ebpf_thp(const struct ebpf_session *s);
+
+/* The sampling event: "cycles" where the PMU allows, else "cpu-clock". */
+const char *ebpf_sample_event(const struct ebpf_session *s);
+
+/*
  * Add the parts' columns to @run (whose layers are set) as per-iteration
  * means over @iterations: sched:switches, sched:involuntary,
  * sched:migrations, sched:offcpu_ns, sched:runq_ns, faults:total,
  * faults:weights, faults:src, faults:dst, faults:scratchpad (steady state),
  * faults:first:* (the cold iteration, not divided), numa:migrated_pages,
- * numa:balancing_moves, sample:<event>; per-thread values where known;
- * sample stacks with symbolised user frames. An unavailable part adds its
- * columns as unsupported with the reason.
+ * numa:balancing_moves, sample:<event>; per-thread values where
+ * run->nthreads equals the number of workers (thread i = worker i), and
+ * run->thread_recs[i].migrations where still NaN; sample stacks with
+ * symbolised user frames (counts are totals over the run, not means; call
+ * once: stacks are appended). An unavailable part adds its columns as
+ * unsupported with the reason; a part not requested adds none.
  */
 int ebpf_collect(struct ebpf_session *s, struct cp_run *run, int iterations);
 

@@ -118,20 +118,6 @@ int event_list_parse(const char *s, struct event_list *l)
 	return 0;
 }
 
-static void closest_event(const char *name, char *buf, size_t len)
-{
-	int i, d, best = 1 << 30;
-
-	buf[0] = '\0';
-	for (i = 0; cp_friendly_events[i]; i++) {
-		d = levenshtein(name, cp_friendly_events[i]);
-		if (d < best && d <= 3) {
-			best = d;
-			snprintf(buf, len, "%s", cp_friendly_events[i]);
-		}
-	}
-}
-
 static void set_pmu_name(struct event_spec *e, int pmu_idx)
 {
 	pfm_pmu_info_t info;
@@ -157,7 +143,8 @@ static int encode_one(struct event_spec *e)
 {
 	pfm_perf_encode_arg_t arg;
 	pfm_event_info_t info;
-	char *fstr = NULL, hint[64];
+	char *fstr = NULL;
+	const char *hint;
 	int ret;
 
 	memset(&e->attr, 0, sizeof(e->attr));
@@ -169,8 +156,8 @@ static int encode_one(struct event_spec *e)
 	ret = pfm_get_os_event_encoding(e->name, PFM_PLM0 | PFM_PLM3,
 					PFM_OS_PERF_EVENT_EXT, &arg);
 	if (ret != PFM_SUCCESS) {
-		closest_event(e->name, hint, sizeof(hint));
-		if (ret == PFM_ERR_NOTFOUND && hint[0])
+		hint = closest_name(e->name, cp_friendly_events, -1, 3);
+		if (ret == PFM_ERR_NOTFOUND && hint)
 			return cp_error(-ENOENT, "unknown event '%s'; did you mean '%s'? (see 'convprof list events')",
 					e->name, hint);
 		if (ret == PFM_ERR_NOTFOUND)

@@ -157,27 +157,22 @@ static const struct option *find_short(const struct option *opts, int c)
 
 static int unknown_long(const struct option *opts, const char *name, size_t len)
 {
-	const struct option *o, *best = NULL;
+	const struct option *o;
+	const char **names = NULL, *best;
 	char *given = xasprintf("%.*s", (int)len, name);
-	int d, bestd = 1 << 30;
+	int n = 0;
 
-	for (o = opts; o->type != OPT_T_END; o++) {
-		if (!o->long_name)
-			continue;
-		d = levenshtein(given, o->long_name);
-		/* a prefix of an option is as good as a typo of it */
-		if (strncmp(o->long_name, given, len) == 0)
-			d = 1;
-		if (d < bestd) {
-			bestd = d;
-			best = o;
-		}
-	}
-	if (best && bestd <= 3)
-		error_line("unknown option '--%s'; did you mean '--%s'?", given,
-			   best->long_name);
+	for (o = opts; o->type != OPT_T_END; o++)
+		n++;
+	names = xcalloc((size_t)n + 1, sizeof(*names));
+	for (n = 0, o = opts; o->type != OPT_T_END; o++)
+		names[n++] = o->long_name;
+	best = closest_name(given, names, n, 3);
+	if (best)
+		error_line("unknown option '--%s'; did you mean '--%s'?", given, best);
 	else
 		error_line("unknown option '--%s'", given);
+	free(names);
 	free(given);
 	return -1;
 }

@@ -157,6 +157,26 @@ int levenshtein(const char *a, const char *b)
 	return d;
 }
 
+const char *closest_name(const char *given, const char *const *cand, int n,
+			 int max_distance)
+{
+	const char *best = NULL;
+	int i, d, bestd = max_distance + 1;
+
+	for (i = 0; n < 0 ? cand[i] != NULL : i < n; i++) {
+		if (!cand[i])
+			continue;
+		d = levenshtein(given, cand[i]);
+		if (*given && strncmp(cand[i], given, strlen(given)) == 0)
+			d = MIN(d, 1);
+		if (d < bestd) {
+			bestd = d;
+			best = cand[i];
+		}
+	}
+	return best;
+}
+
 int parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;

@@ -55,6 +55,14 @@ void grow_array(void **p, size_t *alloc, size_t need, size_t size);
 int levenshtein(const char *a, const char *b);
 
 /*
+ * The candidate closest to @given within @max_distance edits (a candidate
+ * that @given is a prefix of counts as one edit), or NULL. NULL entries of
+ * @cand are skipped; @n < 0 means @cand ends with NULL.
+ */
+const char *closest_name(const char *given, const char *const *cand, int n,
+			 int max_distance);
+
+/*
  * Strict number parsing: the whole string must be a number in range.
  * Return 0 or -EINVAL / -ERANGE.
  */

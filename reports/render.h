@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "convprof/run.h"
+#include "roofline.h"
 #include "table.h"
 
 /*
@@ -22,6 +23,9 @@ struct render_opts {
 	int top;		/* 0: every row */
 	int per_thread;		/* break each layer down by worker */
 	int no_header;		/* text: rows only */
+	/* against the machine's measured ceilings, when known */
+	const struct efficiency *efficiency;
+	const char *efficiency_note;	/* why there is none, when NULL */
 };
 
 /* Print @run. Returns 0 or -EIO when @fp failed. */

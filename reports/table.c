@@ -114,19 +114,35 @@ void csv_field(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
-static void print_text_cell(FILE *fp, const struct column *col,
-			    const char *s, int last)
+/* Append cell @s to @line, padded to the column's width. */
+static size_t put_cell(char *line, size_t n, const struct column *col,
+		       const char *s)
 {
 	int w = (int)col->width;
 
 	if (!s)
 		s = "";
 	if (col->align == ALIGN_RIGHT)
-		fprintf(fp, "%*s", w, s);
-	else if (last)
-		fputs(s, fp);	/* no trailing blanks */
-	else
-		fprintf(fp, "%-*s", w, s);
+		return n + (size_t)sprintf(line + n, "%*s", w, s);
+	return n + (size_t)sprintf(line + n, "%-*s", w, s);
+}
+
+/* One text line, without the blanks that padding leaves at its end. */
+static void print_text_line(FILE *fp, const struct table *t, char **cells,
+			    int header, int indent, char *line)
+{
+	size_t n = (size_t)sprintf(line, "%*s", indent, ""), c;
+
+	for (c = 0; c < t->ncols; c++) {
+		if (c)
+			n += (size_t)sprintf(line + n, "  ");
+		n = put_cell(line, n, &t->cols[c],
+			     header ? t->cols[c].header : cells[c]);
+	}
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	line[n] = '\0';
+	fprintf(fp, "%s\n", line);
 }
 
 void table_print(const struct table *t, FILE *fp, enum cp_format fmt, int indent)
@@ -150,22 +166,16 @@ void table_print(const struct table *t, FILE *fp, enum cp_format fmt, int indent
 		}
 		return;
 	}
-	fprintf(fp, "%*s", indent, "");
-	for (c = 0; c < t->ncols; c++) {
-		if (c)
-			fputs("  ", fp);
-		print_text_cell(fp, &t->cols[c], t->cols[c].header,
-				c + 1 == t->ncols);
-	}
-	fputc('\n', fp);
-	for (r = 0; r < t->nrows; r++) {
-		fprintf(fp, "%*s", indent, "");
-		for (c = 0; c < t->ncols; c++) {
-			if (c)
-				fputs("  ", fp);
-			print_text_cell(fp, &t->cols[c], t->rows[r][c],
-					c + 1 == t->ncols);
-		}
-		fputc('\n', fp);
+	{
+		size_t width = (size_t)indent + 1;
+		char *line;
+
+		for (c = 0; c < t->ncols; c++)
+			width += t->cols[c].width + 2;
+		line = xmalloc(width + 1);
+		print_text_line(fp, t, NULL, 1, indent, line);
+		for (r = 0; r < t->nrows; r++)
+			print_text_line(fp, t, t->rows[r], 0, indent, line);
+		free(line);
 	}
 }

@@ -202,25 +202,6 @@ static const struct cfg_section *section_find(const char *name)
 	return NULL;
 }
 
-/* The closest of @n candidates to @s, or NULL when none is close. */
-static const char *closest(const char *s, const char *const *cand, size_t n)
-{
-	const char *best = NULL;
-	int d, bestd = 3;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!cand[i])
-			continue;
-		d = levenshtein(s, cand[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = cand[i];
-		}
-	}
-	return best;
-}
-
 static int unknown_section(const struct cfg_parser *p, int line, const char *name)
 {
 	const char *cand[ARRAY_SIZE(sections)], *hint;
@@ -228,7 +209,7 @@ static int unknown_section(const struct cfg_parser *p, int line, const char *nam
 
 	for (i = 0; i < ARRAY_SIZE(sections); i++)
 		cand[i] = sections[i].name;
-	hint = closest(name, cand, ARRAY_SIZE(sections));
+	hint = closest_name(name, cand, (int)ARRAY_SIZE(sections), 2);
 	if (hint)
 		return cfg_err(p, line, "unknown section [%s] (did you mean [%s]?)",
 			       name, hint);
@@ -246,7 +227,7 @@ static int unknown_key(const struct cfg_parser *p, int line, const char *key)
 		cand[n++] = "name";
 		cand[n++] = "stage";
 	}
-	hint = closest(key, cand, n);
+	hint = closest_name(key, cand, (int)n, 2);
 	if (hint)
 		return cfg_err(p, line, "unknown key '%s' in [%s] (did you mean '%s'?)",
 			       key, p->sec->name, hint);

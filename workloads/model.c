@@ -387,9 +387,9 @@ int model_load_builtin(const char *name, struct model *m)
 
 int model_load(const char *name_or_path, struct model *m)
 {
-	const char *hint = NULL;
+	const char *hint;
 	char names[128] = "";
-	int i, d, bestd = 4;
+	int i;
 
 	if (builtin_find(name_or_path))
 		return model_load_builtin(name_or_path, m);
@@ -402,12 +402,8 @@ int model_load(const char *name_or_path, struct model *m)
 	for (i = 0; model_builtin_names[i]; i++) {
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 i ? ", " : "", model_builtin_names[i]);
-		d = levenshtein(name_or_path, model_builtin_names[i]);
-		if (d < bestd) {
-			bestd = d;
-			hint = model_builtin_names[i];
-		}
 	}
+	hint = closest_name(name_or_path, model_builtin_names, -1, 3);
 	if (hint)
 		return cp_error(-ENOENT, "unknown model '%s' (did you mean '%s'?)",
 				name_or_path, hint);

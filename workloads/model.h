@@ -65,7 +65,8 @@ struct model {
 	int batch;
 	int n;
 	struct layer *layers;
-	int downsample;		/* the largest total stride: sizes must be multiples */
+	int downsample;		/* the largest total stride: multiples of it always
+				   fit, other sizes only where the shapes add up */
 	int cfg_width, cfg_height;	/* [net]'s size: model_shape(m, 0, 0, b) uses it */
 	int bad_layer;		/* after a failed model_shape(): the layer that did
 				   not fit, -1 when the size itself was refused */
@@ -92,7 +93,8 @@ int model_load(const char *name_or_path, struct model *m);
  * Shape the model for a @w x @h input (0: keep the cfg's) and @batch.
  * A size that does not fit (shapes that do not add up at a shortcut or
  * route, a layer shrinking to nothing) returns -EINVAL with a reason that
- * names the layer and, where it helps, the multiple the size must be of.
+ * names the layer and, where it helps, the multiple the size must be of;
+ * the model keeps its previous shapes then.
  */
 int model_shape(struct model *m, int w, int h, int batch);
 

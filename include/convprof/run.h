@@ -64,7 +64,7 @@ struct cp_stack_rec {
 struct cp_machine_rec {
 	char cpu_model[128];
 	char isa[256];		/* "avx512f avx512_vnni avx512_bf16 ..." */
-	char kernel[128];
+	char kernel[256];
 	char hostname[64];
 	int pus, cores, numa_nodes, packages;
 	uint64_t l1d, l2, l3;	/* bytes per instance */
@@ -94,6 +94,8 @@ struct cp_run {
 	/* measurement */
 	char backend[16];
 	char backend_reason[256];
+	char numa[192];		/* where the pages live, or why that is not known */
+	char numa_warning[256];	/* weights on a node without workers, or "" */
 	int nevents;
 	struct cp_event_info *events;
 	int nlayers;
