@@ -702,6 +702,8 @@ static void *track_alloc(size_t bytes, void *ctx)
 	struct tracker *t = ctx;
 	void *p = aligned_alloc(64, bytes);
 
+	/* NaN everywhere: an op reading what nothing wrote shows in the output */
+	memset(p, 0xff, bytes);
 	if (t->total < 512) {
 		t->ptrs[t->total] = p;
 		t->sizes[t->total] = bytes;
@@ -739,11 +741,18 @@ static void test_allocator(void)
 	struct net_config cfg = { 0 };
 	struct model m;
 	struct net net;
+	float *ref = NULL, *out;
+	size_t n = 0, n2;
 	int i, r, inside = 1;
 
 	if (model_parse(tiny_cfg, "tiny.cfg", &m) || model_shape(&m, 0, 0, 1))
 		return;
+	if (build(&net, &m, PREC_F32, LAYOUT_NCHW, 1) == 0) {
+		ref = output_copy(&net, &n);
+		net_release(&net);
+	}
 	cfg.batch = 1;
+	cfg.seed = 7;
 	cfg.layout = LAYOUT_BLOCKED;
 	cfg.fusion = 1;
 	cfg.allocator.alloc = track_alloc;
@@ -756,12 +765,32 @@ static void test_allocator(void)
 			for (r = 0; r < T_NROLES; r++)
 				inside &= tracked(&t, &net.ops[i].tensors[r]);
 		ok(inside, "every tensor an op touches lies in an allocated buffer");
-		net_run(&net);
+		out = output_copy(&net, &n2);
+		ok(ref && out && rel_diff(ref, out, n) <= 1e-4,
+		   "buffers full of NaN when allocated: the output is still right");
+		free(out);
 		net_release(&net);
 		is_int(t.live, 0, "every buffer goes back through the allocator");
 	} else {
 		ok(0, "build with an allocator: %s", cp_strerror(-1));
 	}
+	/* the other paths through the op builders, on poisoned memory too */
+	cfg.fusion = 0;
+	if (ref && net_build(&net, &m, &cfg) == 0) {
+		out = output_copy(&net, &n2);
+		ok(out && rel_diff(ref, out, n) <= 1e-4, "... unfused too");
+		free(out);
+		net_release(&net);
+	}
+	cfg.fusion = 1;
+	cfg.precision = PREC_INT8;
+	if (ref && net_build(&net, &m, &cfg) == 0) {
+		out = output_copy(&net, &n2);
+		ok(out && cosine(ref, out, n) > 0.99, "... and int8");
+		free(out);
+		net_release(&net);
+	}
+	free(ref);
 	model_release(&m);
 }
 
