@@ -7,8 +7,9 @@
  *
  *   net-params.c  weights and BN statistics: seeded random or a darknet file
  *   net-plan.c    the layer graph: aliases, liveness, what fuses, int8 scales
- *   net-ops.c     one op per primitive: building, arguments, metadata
- *   net-layers.c  the ops of each layer kind
+ *   net-ops.c     buffers, tensors, op rows, reorders, what oneDNN chose
+ *   net-conv.c    conv and connected: weights, fusion, BN and activation ops
+ *   net-layers.c  shortcut, pooling, upsample, route, the output reorders
  *   net-fmt.c     memory descriptors and their user-facing format names
  *   net.c         the public interface: build, run, outputs, release
  */

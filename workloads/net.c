@@ -268,9 +268,12 @@ int net_build(struct net *net, const struct model *m, const struct net_config *c
 int net_exec_op(struct net *net, int i)
 {
 	struct net_priv *p = net_priv(net);
-	struct net_op *op = &net->ops[i];
+	struct net_op *op;
 	dnnl_status_t s;
 
+	if (i < 0 || i >= net->nops)
+		return cp_error(-EINVAL, "no op %d in a net of %d", i, net->nops);
+	op = &net->ops[i];
 	s = dnnl_primitive_execute(op->prim, net->stream, op->nargs, op->args);
 	if (s == dnnl_success && p->need_wait)
 		s = dnnl_stream_wait(net->stream);
