@@ -175,16 +175,15 @@ int main(int argc, char **argv)
 			       c->net.nreorders, c->net.nref_ops);
 		net_run(&c->net);	/* warm-up: JIT caches, page faults */
 	}
+	/* configuration after configuration, inference by inference */
 	for (r = 0; r < rounds; r++)
-		for (i = 0; i < nconf; i++) {
-			net_run(&confs[i].net);
-			for (k = 0; k < iters; k++) {
+		for (k = 0; k < iters; k++)
+			for (i = 0; i < nconf; i++) {
 				uint64_t t0 = now_ns();
 
 				net_run(&confs[i].net);
 				confs[i].t[confs[i].nt++] = (now_ns() - t0) / 1e6;
 			}
-		}
 	for (i = 0; quiet && i < nconf; i++)
 		for (k = 0; k < confs[i].nt; k++)
 			printf("sample\t%s\t%.4f\n", confs[i].label, confs[i].t[k]);
