@@ -62,7 +62,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 
 MANPAGES := $(wildcard man/*.1)
 
-.PHONY: all check run install uninstall clean deps deps-build tests bench
+.PHONY: all check run install uninstall clean deps deps-build tests bench net-bench
 .DELETE_ON_ERROR:
 
 all: convprof
@@ -102,6 +102,13 @@ $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+
+# Tuning tool for workloads/net*.c, not run by `make check`.
+net-bench: $(OUT)/net-bench
+
+$(OUT)/net-bench: tests/bench/net-bench.c $(LIB_OBJS)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
 
 # Installing is only tried for what is missing: the check is a dpkg-query per
 # package, cheap enough for check and run to do it every time.

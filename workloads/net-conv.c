@@ -87,38 +87,54 @@ static void wspec_dst(struct net *net, struct wspec *w)
 	}
 }
 
-static int wspec_pd(struct net *net, const struct wspec *w, dnnl_primitive_desc_t *pd)
+/* The attributes: int8 output scales and the fused post-ops, all or nothing. */
+static dnnl_status_t wspec_attr(struct net *net, const struct wspec *w,
+				dnnl_primitive_attr_t attr)
 {
 	const struct layer *l = w->l;
-	dnnl_primitive_attr_t attr = attr_new();
+	dnnl_status_t s = dnnl_success;
 	dnnl_post_ops_t po = NULL;
-	float *osc = NULL;
-	dnnl_status_t s;
 	int o, n = l_outputs(l);
 
 	if (net->cfg.precision == PREC_INT8) {
-		osc = xmalloc(n * sizeof(float));
+		float *osc = xmalloc(n * sizeof(float));
+
 		for (o = 0; o < n; o++)
 			osc[o] = w->s_dst / (w->s_src * w->s_w[o]);
-		dnnl_primitive_attr_set_output_scales(attr, n, 1 << 1, osc);
+		s = dnnl_primitive_attr_set_output_scales(attr, n, 1 << 1, osc);
+		free(osc);
 	}
-	dnnl_post_ops_create(&po);
-	if (w->post_act && l->act != ACT_LINEAR)
-		dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, act_alpha(l->act), 0.0f);
-	if (w->sum) {
+	if (s == dnnl_success)
+		s = dnnl_post_ops_create(&po);
+	if (s == dnnl_success && w->post_act && l->act != ACT_LINEAR)
+		s = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu,
+						 act_alpha(l->act), 0.0f);
+	if (s == dnnl_success && w->sum) {
 		const struct layer *sc = &net->model.layers[w->i + 1];
 		struct net_priv *p = net_priv(net);
 		const struct net_tensor *tf = &p->tens[p->layer_tensor[w->from]];
 
-		dnnl_post_ops_append_sum_v2(po, w->s_dst / tf->scale,
-					    tf->md.data_type == w->dst_dt ? dnnl_data_type_undef :
-					    tf->md.data_type);
-		if (sc->act != ACT_LINEAR)
-			dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu,
-						     act_alpha(sc->act), 0.0f);
+		s = dnnl_post_ops_append_sum_v2(po, w->s_dst / tf->scale,
+						tf->md.data_type == w->dst_dt ?
+						dnnl_data_type_undef : tf->md.data_type);
+		if (s == dnnl_success && sc->act != ACT_LINEAR)
+			s = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu,
+							 act_alpha(sc->act), 0.0f);
 	}
-	dnnl_primitive_attr_set_post_ops(attr, po);
-	if (w->fc) {
+	if (s == dnnl_success)
+		s = dnnl_primitive_attr_set_post_ops(attr, po);
+	dnnl_post_ops_destroy(po);
+	return s;
+}
+
+static int wspec_pd(struct net *net, const struct wspec *w, dnnl_primitive_desc_t *pd)
+{
+	const struct layer *l = w->l;
+	dnnl_primitive_attr_t attr = attr_new();
+	dnnl_status_t s;
+
+	s = attr ? wspec_attr(net, w, attr) : dnnl_out_of_memory;
+	if (s == dnnl_success && w->fc) {
 		dnnl_inner_product_desc_t d;
 
 		s = dnnl_inner_product_forward_desc_init(&d, dnnl_forward_inference, &w->src,
@@ -126,7 +142,7 @@ static int wspec_pd(struct net *net, const struct wspec *w, dnnl_primitive_desc_
 							 &w->dst);
 		if (s == dnnl_success)
 			s = dnnl_primitive_desc_create(pd, &d, attr, net->engine, NULL);
-	} else {
+	} else if (s == dnnl_success) {
 		dnnl_convolution_desc_t d;
 		dnnl_dims_t stride = { l->stride, l->stride };
 		dnnl_dims_t pad_l = { l->pad_t, l->pad_l }, pad_r = { l->pad_b, l->pad_r };
@@ -138,9 +154,7 @@ static int wspec_pd(struct net *net, const struct wspec *w, dnnl_primitive_desc_
 		if (s == dnnl_success)
 			s = dnnl_primitive_desc_create(pd, &d, attr, net->engine, NULL);
 	}
-	dnnl_post_ops_destroy(po);
 	dnnl_primitive_attr_destroy(attr);
-	free(osc);
 	return s == dnnl_success ? 0 : dnnl_fail(s, w->fc ? "inner product" : "convolution",
 						 l->name);
 }
@@ -254,8 +268,14 @@ static void wspec_init(struct net *net, int i, struct wspec *w, float *ew, float
 	w->sum = p->plan[i].fuse_sum;
 	if (w->sum) {
 		w->from = node_of(net, net->model.layers[i + 1].from);
-		if (p->layer_tensor[w->from] < 0)
+		int ts = p->layer_tensor[node_of(net, i - 1)], tf = p->layer_tensor[w->from];
+
+		if (tf < 0 || (ts >= 0 && p->tens[ts].buf == p->tens[tf].buf) ||
+		    p->bufs[p->tens[tf].buf].refs != 1) {
 			w->sum = 0;
+			p->plan[i].fuse_sum = 0;
+			p->plan[i + 1].absorbed = 0;
+		}
 	}
 	w->s_src = p->plan[src].scale;
 	if (w->fold || !l->batch_normalize)

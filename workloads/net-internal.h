@@ -7,8 +7,9 @@
  *
  *   net-params.c  weights and BN statistics: seeded random or a darknet file
  *   net-plan.c    the layer graph: aliases, liveness, what fuses, int8 scales
- *   net-ops.c     one op per primitive: building, arguments, metadata
- *   net-layers.c  the ops of each layer kind
+ *   net-ops.c     buffers, tensors, op rows, reorders, what oneDNN chose
+ *   net-conv.c    conv and connected: weights, fusion, BN and activation ops
+ *   net-layers.c  shortcut, pooling, upsample, route, the output reorders
  *   net-fmt.c     memory descriptors and their user-facing format names
  *   net.c         the public interface: build, run, outputs, release
  */
@@ -105,6 +106,7 @@ struct net_priv {
 	void *scratch;
 	size_t scratch_bytes;
 
+	int need_wait;		/* oneDNN's CPU runtime runs primitives asynchronously */
 	int valid_upto;		/* ops 0..valid_upto ran in order */
 	int out_valid;
 	int ndone;		/* layers whose ops are built */

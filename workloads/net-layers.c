@@ -59,16 +59,52 @@ static int dst_tensor(struct net *net, int i, int op, const dnnl_memory_desc_t *
 	return op_tensor_arg(net, op, DNNL_ARG_DST, t, T_DST);
 }
 
+/* int8: each addend rescaled into the sum's scale; @post: the activation fused */
+static dnnl_status_t binary_pd(struct net *net, int i, int t0, int t1,
+			       const dnnl_memory_desc_t *dst, int post, dnnl_primitive_desc_t *pd)
+{
+	struct net_priv *p = net_priv(net);
+	const struct layer *l = &net->model.layers[i];
+	dnnl_primitive_attr_t attr = attr_new();
+	dnnl_post_ops_t po = NULL;
+	dnnl_binary_desc_t d;
+	dnnl_status_t s = dnnl_success;
+
+	if (net->cfg.precision == PREC_INT8) {
+		float s0 = p->plan[i].scale / p->tens[t0].scale;
+		float s1 = p->plan[i].scale / p->tens[t1].scale;
+
+		s = dnnl_primitive_attr_set_scales(attr, DNNL_ARG_SRC_0, 1, 0, &s0);
+		if (s == dnnl_success)
+			s = dnnl_primitive_attr_set_scales(attr, DNNL_ARG_SRC_1, 1, 0, &s1);
+	}
+	if (s == dnnl_success && post) {
+		s = dnnl_post_ops_create(&po);
+		if (s == dnnl_success)
+			s = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu,
+							 l->act == ACT_LEAKY ? LEAKY_SLOPE : 0.0f,
+							 0.0f);
+		if (s == dnnl_success)
+			s = dnnl_primitive_attr_set_post_ops(attr, po);
+		dnnl_post_ops_destroy(po);
+	}
+	if (s == dnnl_success)
+		s = dnnl_binary_desc_init(&d, dnnl_binary_add, &p->tens[t0].md, &p->tens[t1].md,
+					  dst);
+	if (s == dnnl_success)
+		s = dnnl_primitive_desc_create(pd, &d, attr, net->engine, NULL);
+	dnnl_primitive_attr_destroy(attr);
+	return s;
+}
+
 static int shortcut_emit(struct net *net, int i)
 {
 	struct net_priv *p = net_priv(net);
 	const struct layer *l = &net->model.layers[i];
 	int n0 = node_of(net, i - 1), n1 = node_of(net, l->from), t0, t1, op, share = -1, err;
-	dnnl_primitive_attr_t attr = NULL;
+	int post = net->cfg.fusion && l->act != ACT_LINEAR;
 	dnnl_primitive_desc_t pd = NULL;
-	dnnl_post_ops_t po = NULL;
 	dnnl_memory_desc_t want, dst, md;
-	dnnl_binary_desc_t d;
 	dnnl_status_t s;
 
 	if (p->plan[i].absorbed)
@@ -84,25 +120,11 @@ static int shortcut_emit(struct net *net, int i)
 		return err;
 	want = p->tens[t0].md;
 	want.data_type = p->plan[i].dt;
-	attr = attr_new();
-	if (net->cfg.precision == PREC_INT8) {
-		float s0 = p->plan[i].scale / p->tens[t0].scale;
-		float s1 = p->plan[i].scale / p->tens[t1].scale;
-
-		dnnl_primitive_attr_set_scales(attr, DNNL_ARG_SRC_0, 1, 0, &s0);
-		dnnl_primitive_attr_set_scales(attr, DNNL_ARG_SRC_1, 1, 0, &s1);
+	s = binary_pd(net, i, t0, t1, &want, post, &pd);
+	if (s != dnnl_success && post) {
+		post = 0;	/* the activation as an op of its own, then */
+		s = binary_pd(net, i, t0, t1, &want, post, &pd);
 	}
-	if (net->cfg.fusion && l->act != ACT_LINEAR) {
-		dnnl_post_ops_create(&po);
-		dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu,
-					     l->act == ACT_LEAKY ? LEAKY_SLOPE : 0.0f, 0.0f);
-		dnnl_primitive_attr_set_post_ops(attr, po);
-		dnnl_post_ops_destroy(po);
-	}
-	s = dnnl_binary_desc_init(&d, dnnl_binary_add, &p->tens[t0].md, &p->tens[t1].md, &want);
-	if (s == dnnl_success)
-		s = dnnl_primitive_desc_create(&pd, &d, attr, net->engine, NULL);
-	dnnl_primitive_attr_destroy(attr);
 	if (s != dnnl_success)
 		return dnnl_fail(s, "binary add", l->name);
 	dst = *dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
@@ -121,7 +143,7 @@ static int shortcut_emit(struct net *net, int i)
 		err = dst_tensor(net, i, op, &dst, p->plan[i].scale, share);
 	if (err)
 		return err;
-	if (net->cfg.fusion && l->act != ACT_LINEAR)
+	if (post)
 		snprintf(net->ops[op].post_ops, sizeof(net->ops[op].post_ops), "%s",
 			 l->act == ACT_LEAKY ? "leaky" : "relu");
 	else if (l->act != ACT_LINEAR)

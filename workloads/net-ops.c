@@ -22,13 +22,13 @@ void *buf_data_alloc(struct net *net, size_t bytes)
 
 	if (!size)
 		size = ALIGN;
-	p = a->alloc ? a->alloc(size, a->ctx) : aligned_alloc(ALIGN, size);
 	/*
-	 * Zeroed: blocked formats expect zero channel padding, and touching
-	 * every page now puts the faults (and the NUMA placement) in the build.
+	 * Not touched here: the first inference faults the pages in, where the
+	 * profiler attributes them to the op and tensor that touched them (and
+	 * where a NUMA policy set by the allocator places them). Every op writes
+	 * all of its output, channel padding of blocked formats included.
 	 */
-	if (p)
-		memset(p, 0, size);
+	p = a->alloc ? a->alloc(size, a->ctx) : aligned_alloc(ALIGN, size);
 	return p;
 }
 
@@ -269,10 +269,11 @@ static int reorder_op(struct net *net, const char *name, int layer,
 	if (to >= 0)
 		to_md = &p->tens[to].md;
 	op = op_new(net, name, "reorder", layer);
-	if (scale != 1.0f)
-		dnnl_primitive_attr_set_output_scales(attr, 1, 0, &scale);
-	s = dnnl_reorder_primitive_desc_create(&pd, from_md, net->engine, to_md,
-					       net->engine, attr);
+	s = scale != 1.0f ? dnnl_primitive_attr_set_output_scales(attr, 1, 0, &scale) :
+	    dnnl_success;
+	if (s == dnnl_success)
+		s = dnnl_reorder_primitive_desc_create(&pd, from_md, net->engine, to_md,
+						       net->engine, attr);
 	dnnl_primitive_attr_destroy(attr);
 	if (s != dnnl_success)
 		return dnnl_fail(s, "reorder", name);
@@ -381,11 +382,12 @@ int reorder_once(struct net *net, const dnnl_memory_desc_t *src_md, void *src,
 	dnnl_status_t s;
 	dnnl_exec_arg_t args[2];
 
-	dnnl_primitive_attr_create(&attr);
-	if (scales)
-		dnnl_primitive_attr_set_output_scales(attr, nscales, mask, scales);
-	s = dnnl_reorder_primitive_desc_create(&pd, src_md, net->engine, dst_md,
-					       net->engine, attr);
+	s = dnnl_primitive_attr_create(&attr);
+	if (s == dnnl_success && scales)
+		s = dnnl_primitive_attr_set_output_scales(attr, nscales, mask, scales);
+	if (s == dnnl_success)
+		s = dnnl_reorder_primitive_desc_create(&pd, src_md, net->engine, dst_md,
+						       net->engine, attr);
 	if (s == dnnl_success)
 		s = dnnl_primitive_create(&prim, pd);
 	if (s == dnnl_success)

@@ -171,7 +171,9 @@ static void plan_fusion(struct net *net)
 		if (c->kind != LK_CONV || s->kind != LK_SHORTCUT)
 			continue;
 		f = node(m, s->from);
-		if (f == i || f == m->n || pl[i].last_read != i + 1 || pl[i].is_output ||
+		/* not into the conv's own source: it would overwrite what it reads */
+		if (f == i || f == m->n || f == node(m, i - 1) ||
+		    pl[i].last_read != i + 1 || pl[i].is_output ||
 		    pl[f].last_read != i + 1 || pl[f].is_output ||
 		    !shape_eq(c->out, m->layers[f].out) ||
 		    (pl[i + 1].dt != pl[f].dt && !(is_8bit(pl[i + 1].dt) && is_8bit(pl[f].dt))))

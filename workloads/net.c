@@ -125,6 +125,8 @@ static int net_build_with(struct net *net, const struct model *m,
 	for (i = 0; i <= m->n; i++)
 		p->layer_tensor[i] = p->layer_op[i] = -1;
 
+	p->need_wait = dnnl_version()->cpu_runtime != DNNL_RUNTIME_OMP &&
+		       dnnl_version()->cpu_runtime != DNNL_RUNTIME_SEQ;
 	s = dnnl_engine_create(&net->engine, dnnl_cpu, 0);
 	if (s == dnnl_success)
 		s = dnnl_stream_create(&net->stream, net->engine, dnnl_stream_default_flags);
@@ -224,22 +226,32 @@ int net_build(struct net *net, const struct model *m, const struct net_config *c
 {
 	struct layer_params *params = NULL;
 	struct calib cal = { NULL, NULL, NULL };
+	struct model sm = *m;
 	int err;
 
 	memset(net, 0, sizeof(*net));
 	if (cfg->batch < 1 || m->n < 1)
 		return cp_error(-EINVAL, "cannot build '%s': %s", m->name,
 				m->n < 1 ? "the model has no layers" : "batch must be at least 1");
-	err = params_load(m, cfg, &params);
-	if (err)
-		return err;
-	if (cfg->precision == PREC_INT8)
-		err = calibrate(m, cfg, params, &cal);
+	/* the config's size and batch win over the model's shape */
+	sm.layers = xmalloc(m->n * sizeof(*m->layers));
+	memcpy(sm.layers, m->layers, m->n * sizeof(*m->layers));
+	if ((cfg->width && cfg->width != m->input.w) || (cfg->height && cfg->height != m->input.h) ||
+	    cfg->batch != m->batch)
+		err = model_shape(&sm, cfg->width ? cfg->width : m->input.w,
+				  cfg->height ? cfg->height : m->input.h, cfg->batch);
+	else
+		err = 0;
 	if (!err)
-		err = net_build_with(net, m, cfg, params, cfg->precision == PREC_INT8 ? &cal : NULL);
+		err = params_load(&sm, cfg, &params);
+	if (!err && cfg->precision == PREC_INT8)
+		err = calibrate(&sm, cfg, params, &cal);
+	if (!err)
+		err = net_build_with(net, &sm, cfg, params, cfg->precision == PREC_INT8 ? &cal : NULL);
 	if (err)
 		net_release(net);
-	params_free(params, m->n);
+	params_free(params, sm.n);
+	free(sm.layers);
 	free(cal.out);
 	free(cal.preact);
 	free(cal.raw);
@@ -247,17 +259,24 @@ int net_build(struct net *net, const struct model *m, const struct net_config *c
 }
 
 /*
- * On the CPU engine with the OpenMP runtime a primitive runs to completion
- * inside dnnl_primitive_execute() (its parallel regions join before it
- * returns), so no stream wait is needed here on the hot path.
+ * On the CPU engine with the OpenMP (or sequential) runtime a primitive runs
+ * to completion inside dnnl_primitive_execute(): its parallel regions join
+ * before it returns, and oneDNN's cpu_stream_t::wait() is an empty function
+ * for these runtimes. So the hot path waits only for a library built with
+ * another runtime (a threadpool one queues work).
  */
 int net_exec_op(struct net *net, int i)
 {
 	struct net_priv *p = net_priv(net);
-	struct net_op *op = &net->ops[i];
+	struct net_op *op;
 	dnnl_status_t s;
 
+	if (i < 0 || i >= net->nops)
+		return cp_error(-EINVAL, "no op %d in a net of %d", i, net->nops);
+	op = &net->ops[i];
 	s = dnnl_primitive_execute(op->prim, net->stream, op->nargs, op->args);
+	if (s == dnnl_success && p->need_wait)
+		s = dnnl_stream_wait(net->stream);
 	if (s != dnnl_success) {
 		p->valid_upto = -1;
 		return cp_error(-EIO, "oneDNN failed to run '%s': %d", op->name, s);
@@ -293,6 +312,16 @@ int net_output(struct net *net, const float **out, size_t *n)
 	*out = p->out;
 	*n = p->nout;
 	return 0;
+}
+
+float *net_input(struct net *net, size_t *n)
+{
+	struct net_priv *p = net_priv(net);
+
+	p->out_valid = 0;
+	p->valid_upto = -1;
+	*n = p->ninput;
+	return p->input;
 }
 
 /* Whether op @op's output in buffer @buf is still there. */
@@ -339,8 +368,12 @@ int net_layer_output(struct net *net, int layer, const float **out, size_t *n)
 	cnt = (size_t)t->md.dims[0] * t->md.dims[1] * (t->md.ndims > 2 ? t->md.dims[2] : 1) *
 	      (t->md.ndims > 3 ? t->md.dims[3] : 1);
 	if (cnt > p->layer_out_n) {
-		free(p->layer_out);
-		p->layer_out = xmalloc(cnt * sizeof(float));
+		buf_data_free(net, p->layer_out, p->layer_out_n * sizeof(float));
+		p->layer_out_n = 0;
+		p->layer_out = buf_data_alloc(net, cnt * sizeof(float));
+		if (!p->layer_out)
+			return cp_error(-ENOMEM, "cannot allocate %zu bytes for a layer's output",
+					cnt * sizeof(float));
 		p->layer_out_n = cnt;
 	}
 	md_init(&user, t->md.dims[0], t->md.dims[1], t->md.ndims > 2 ? t->md.dims[2] : 1,
@@ -400,7 +433,7 @@ void net_release(struct net *net)
 		free(p->op_dst_buf);
 		free(p->op_scratch_md);
 		free(p->temps);
-		free(p->layer_out);
+		buf_data_free(net, p->layer_out, p->layer_out_n * sizeof(float));
 		free(p);
 	}
 	if (net->stream)

@@ -104,8 +104,11 @@ struct net {
  * from @cfg->seed, scaled so activations stay in range, or read from
  * cfg->weights), create the primitives and query their formats and
  * implementations, fill the input. Weight reorders happen here, not per
- * inference. Returns 0 or -errno with cp_error() (a layer oneDNN cannot
- * build names the layer; a weights file of the wrong size says so).
+ * inference. The net shapes its own copy of @m for cfg->width/height (0: as
+ * @m is shaped) and cfg->batch. oneDNN sizes its kernels for the OpenMP
+ * thread count at this call: set the threads before building. Returns 0 or
+ * -errno with cp_error() (a layer oneDNN cannot build names the layer; a
+ * weights file of the wrong size says so).
  */
 int net_build(struct net *net, const struct model *m, const struct net_config *cfg);
 
@@ -121,6 +124,13 @@ int net_run(struct net *net);
  * precision. The array belongs to the net; valid until the next run.
  */
 int net_output(struct net *net, const float **out, size_t *n);
+
+/*
+ * The f32 NCHW input the next run reads (filled from cfg->seed: uniform in
+ * [0, 1), like an image), @n elements; write into it to change the input.
+ * Results read earlier are stale after that.
+ */
+float *net_input(struct net *net, size_t *n);
 
 /* The output of cfg layer @layer as f32 NCHW (for tests); same ownership. */
 int net_layer_output(struct net *net, int layer, const float **out, size_t *n);
