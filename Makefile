@@ -142,6 +142,14 @@ run: deps-build
 	$(Q)$(MAKE) --no-print-directory convprof
 	./convprof stat resnet50
 
+# Performance against peers and the instrumentation's own cost, in one run
+# (not a test: timings belong here). BENCH_ARGS=--quick for a short one.
+BENCH_PKGS := python3 python3-torch python3-torchvision python3-opencv python3-numpy linux-perf
+bench: deps-build
+	@$(MAKE) --no-print-directory deps PKGS="$(BENCH_PKGS)"
+	$(Q)$(MAKE) --no-print-directory convprof net-bench
+	/usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
+
 install: convprof
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 convprof $(DESTDIR)$(BINDIR)/convprof

@@ -27,7 +27,7 @@
 #include "sample.skel.h"
 #include "sched.skel.h"
 
-#define DEFAULT_SAMPLE_FREQ 999
+#define DEFAULT_SAMPLE_FREQ 499
 
 int ebpf_force_raw_tp;
 

@@ -50,7 +50,7 @@ extern const char *const onoff_choices[];
 
 #define PROFILE_OPTS_INIT { .batch = 1, .precision = "f32", .layout = "blocked", \
 	.fusion = "on", .pin = "compact", .node = -1, .iterations = 10, \
-	.warmup = 3, .ebpf = "all", .freq = 999, .seed = 1 }
+	.warmup = 3, .ebpf = "all", .freq = 499, .seed = 1 }
 
 /*
  * The option table entries of a profiled run, in parts so that sweep can put
@@ -82,7 +82,7 @@ extern const char *const onoff_choices[];
 	OPT_BOOLEAN(0, "no-rdpmc", &(p)->no_rdpmc, "read counters with read(2) even where rdpmc is allowed"), \
 	OPT_BOOLEAN(0, "no-overhead", &(p)->no_overhead, "skip measuring the per-layer instrumentation overhead"), \
 	OPT_STRING(0, "ebpf", &(p)->ebpf, "<parts>", "sched,faults,numa,sample, all or none (default all)"), \
-	OPT_INTEGER('F', "freq", &(p)->freq, 1, 100000, "<hz>", "sampling frequency of eBPF sample (default 999)"), \
+	OPT_INTEGER('F', "freq", &(p)->freq, 1, 100000, "<hz>", "sampling frequency of eBPF sample (default 499)"), \
 	OPT_BOOLEAN(0, "progress", &(p)->progress, "say on stderr when the measured iterations begin")
 
 #define PROFILE_OPTIONS(p) \

@@ -438,7 +438,7 @@ static int open_ebpf(struct runner *r, const struct workload *w)
 {
 	struct ebpf_opts eo = {
 		.tgid = getpid(), .parts = r->o.ebpf_parts, .nworkers = r->n,
-		.sample_freq = r->o.sample_freq ? r->o.sample_freq : 999,
+		.sample_freq = r->o.sample_freq ? r->o.sample_freq : 499,
 		.nlayers = w->nops,
 	};
 	pid_t *tids = xcalloc((size_t)r->n, sizeof(pid_t));
