@@ -300,7 +300,7 @@ def syscalls(a):
             print("  %-45s not measured: %s" % (name, e))
             continue
         added = "" if base is None else ", convprof adds %.3f per boundary" % (
-            (per_iter - base) / (nops + 1))
+            round((per_iter - base) / (nops + 1), 3) + 0.0)
         print("  %-45s %8.2f per iteration%s" % (name, per_iter, added))
     print("  (%d boundaries an iteration; difference of %d and %d iterations so start-up"
           " cancels;\n   eBPF sample is left out: reading its stack map after the run grows"
