@@ -5,6 +5,10 @@
 # A skipped check gives its reason. Exit status: 0 when nothing failed.
 cd "$(dirname "$0")/.." || exit 1
 mkdir -p tests/out
+# the tests must not read or write the user's convprof machine cache
+XDG_CACHE_HOME=$(mktemp -d "${TMPDIR:-/tmp}/convprof-cache.XXXXXX")
+export XDG_CACHE_HOME
+trap 'rm -rf "$XDG_CACHE_HOME"' EXIT
 pass=0 fail=0 skipped=0
 failures=""
 
