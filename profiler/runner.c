@@ -233,7 +233,8 @@ int runner_new(struct runner **out, const struct runner_opts *o)
 		struct event_spec *e = &r->events.ev[k];
 
 		r->ev_ok[k] = e->supported;
-		snprintf(r->ev_reason[k], sizeof(r->ev_reason[k]), "%s", e->reason);
+		_Static_assert(sizeof(r->ev_reason[k]) == sizeof(e->reason), "reason sizes");
+		memcpy(r->ev_reason[k], e->reason, sizeof(e->reason));
 		for (i = 0; r->ev_ok[k] && i < r->n; i++) {
 			if (r->workers[i].cs.fd[k] >= 0)
 				continue;
