@@ -49,6 +49,12 @@ void run_fill_layers(struct cp_run *run, const struct net *net)
 		l->is_ref = op->is_ref;
 		l->cfg_layer = op->layer;
 		l->flops = op->flops;
+		/* the cfg layer's parameters (BN included) go to its main op only,
+		 * so that the rows add up to the model's count */
+		if (op->layer >= 0 && op->layer < net->model.n &&
+		    strcmp(op->name, net->model.layers[op->layer].name) == 0 &&
+		    (strcmp(op->kind, "conv") == 0 || strcmp(op->kind, "fc") == 0))
+			l->params = net->model.layers[op->layer].params;
 		l->weight_bytes = op->weight_bytes;
 		l->in_bytes = op->in_bytes;
 		l->out_bytes = op->out_bytes;

@@ -76,6 +76,7 @@ static const char schema_sql[] =
 	"  wei_fmt TEXT NOT NULL, dst_fmt TEXT NOT NULL, impl TEXT NOT NULL,\n"
 	"  dtype TEXT NOT NULL, is_ref INTEGER NOT NULL,\n"
 	"  cfg_layer INTEGER NOT NULL, flops INTEGER NOT NULL,\n"
+	"  params INTEGER NOT NULL,\n"
 	"  weight_bytes INTEGER NOT NULL, in_bytes INTEGER NOT NULL,\n"
 	"  out_bytes INTEGER NOT NULL, scratchpad_bytes INTEGER NOT NULL,\n"
 	"  in_d0 INTEGER NOT NULL, in_d1 INTEGER NOT NULL,\n"
@@ -169,6 +170,7 @@ const struct col layer_cols[] = {
 	TXT(struct cp_layer_rec, dst_fmt), TXT(struct cp_layer_rec, impl),
 	TXT(struct cp_layer_rec, dtype), INT(struct cp_layer_rec, is_ref),
 	INT(struct cp_layer_rec, cfg_layer), U64(struct cp_layer_rec, flops),
+	U64(struct cp_layer_rec, params),
 	U64(struct cp_layer_rec, weight_bytes), U64(struct cp_layer_rec, in_bytes),
 	U64(struct cp_layer_rec, out_bytes), U64(struct cp_layer_rec, scratchpad_bytes),
 	COL(struct cp_layer_rec, C_INT, in_dims[0], "in_d0"),

@@ -714,6 +714,7 @@ static json_t *layer_json(const struct cp_run *run, int layer, int per_thread)
 	json_set_str(o, "dtype", l->dtype);
 	json_set_str(o, "post_ops", l->post_ops);
 	json_set_int(o, "flops", (long long)l->flops);
+	json_set_int(o, "params", (long long)l->params);
 	json_set_int(o, "weight_bytes", (long long)l->weight_bytes);
 	json_set_int(o, "in_bytes", (long long)l->in_bytes);
 	json_set_int(o, "out_bytes", (long long)l->out_bytes);

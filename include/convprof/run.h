@@ -40,6 +40,7 @@ struct cp_layer_rec {
 	int is_ref;		/* reference implementation: slow */
 	int cfg_layer;		/* -1 for input/output reorders and (other) */
 	uint64_t flops;		/* per inference (the whole batch) */
+	uint64_t params;	/* of the cfg layer, on its conv or fc row only */
 	uint64_t weight_bytes, in_bytes, out_bytes, scratchpad_bytes;
 	int in_dims[4], out_dims[4];
 	int kernel, stride, pad;

@@ -36,6 +36,8 @@ for delay in 0.3 1.0; do
 	sleep $delay
 	kill -KILL $pid
 	wait $pid 2>/dev/null
+	# a killed process cannot remove oneDNN's JIT perf map convprof asked for
+	rm -f "/tmp/perf-$pid.map"
 done
 if command -v sqlite3 >/dev/null; then
 	run sqlite3 "$DB" "PRAGMA integrity_check"

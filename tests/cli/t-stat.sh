@@ -29,6 +29,7 @@ else
 fi
 ok "pinned workers never migrated" jq -e 'all(.threads[]; .migrations == 0)' "$J"
 ok "each worker ran where it was planned" jq -e 'all(.threads[]; (.cpu | tostring) == .cpus_actual)' "$J"
+ok "the rows' params add up to the model's (mem)" sh -c '[ "$(jq "[.layers[].params] | add" "$1")" = "$("$2" mem --cfg "$3" --format json | jq .params)" ]' _ "$J" "$CP" "$TINY"
 ok "fused: the shortcut became a post-op" jq -e '[.layers[] | select(.name == "block.add")] | length == 0' "$J"
 ok "fused conv lists its post-ops" jq -e '.layers[] | select(.name == "block.conv2") | .post_ops | test("sum")' "$J"
 
