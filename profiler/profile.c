@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -72,6 +73,55 @@ static void fill_config(struct cp_run *run, const struct profile_opts *p,
 	run->warmup = p->warmup;
 }
 
+/*
+ * Every buffer of the net goes through here, so that a configuration too
+ * big for this machine's memory is refused with its size before its pages
+ * are touched, instead of meeting the OOM killer in the first inference.
+ */
+struct counted_alloc {
+	struct net_allocator inner;
+	uint64_t bytes;
+};
+
+static void *counted_alloc(size_t bytes, void *ctx)
+{
+	struct counted_alloc *c = ctx;
+	void *p;
+
+	if (c->inner.alloc)
+		p = c->inner.alloc(bytes, c->inner.ctx);
+	else
+		p = aligned_alloc(64, (bytes + 63) / 64 * 64);
+	if (p)
+		c->bytes += bytes;
+	return p;
+}
+
+static void counted_free(void *p, size_t bytes, void *ctx)
+{
+	struct counted_alloc *c = ctx;
+
+	if (c->inner.alloc)
+		c->inner.free(p, bytes, c->inner.ctx);
+	else
+		free(p);
+	c->bytes -= MIN(bytes, c->bytes);
+}
+
+static uint64_t mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long long kb = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return (uint64_t)kb * 1024;
+}
+
 /* After the run every tensor has been touched: ask where its pages are. */
 static void fill_numa(struct cp_run *run, const struct net *net, struct runner *r)
 {
@@ -113,6 +163,8 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	struct workload w;
 	struct sigaction old_sigint;
 	struct jit_perfmap perfmap = { 0 };
+	struct counted_alloc counted = { .bytes = 0 };
+	uint64_t avail;
 	int err, built = 0, i, nref = 0, perfmap_on = 0;
 
 	memset(&net, 0, sizeof(net));
@@ -134,7 +186,10 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	err = runner_new(&r, &ro);
 	if (err)
 		goto out;
-	runner_allocator(r, &nc.allocator);
+	runner_allocator(r, &counted.inner);
+	nc.allocator.alloc = counted_alloc;
+	nc.allocator.free = counted_free;
+	nc.allocator.ctx = &counted;
 	/* oneDNN names its JIT kernels only if asked before it generates them */
 	if (p->ebpf_parts & EBPF_SAMPLE)
 		perfmap_on = jit_perfmap_begin(&perfmap) == 0;
@@ -142,6 +197,16 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	if (err)
 		goto out;
 	built = 1;
+	avail = mem_available();
+	if (avail && counted.bytes > avail - avail / 10) {
+		char need[32], have[32];
+
+		err = cp_error(-ENOMEM, "%s at %dx%d, batch %d needs %s of buffers; this machine has %s available: use a smaller size or batch",
+			       net.model.name, net.model.input.w, net.model.input.h, p->batch,
+			       fmt_bytes(need, sizeof(need), counted.bytes),
+			       fmt_bytes(have, sizeof(have), avail));
+		goto out;
+	}
 	if (runner_interrupted) {
 		err = cp_error(-EINTR, "interrupted before a measured iteration finished");
 		goto out;

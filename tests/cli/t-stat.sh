@@ -68,6 +68,7 @@ expect_fail "unknown model" "unknown model 'resnet5' \(did you mean 'resnet50'\?
 printf '[net]\nwidth=32\nheight=32\nchannels=3\n\n[convolutional]\nfliters=8\n' >"$TMP/bad.cfg"
 expect_fail "malformed cfg names file and line" "bad.cfg:7: unknown key 'fliters'" "$CP" stat --cfg "$TMP/bad.cfg"
 expect_fail "a size that does not fit" "size 600x600 does not fit yolov3: use a multiple of 32" "$CP" stat yolov3 -s 600
+expect_fail "a configuration too big for memory is refused, not OOM-killed" "needs .* of buffers|cannot allocate" "$CP" stat yolov3 -s 16384 -b 64 --ebpf none
 expect_fail "unknown event" "unknown event 'cylces'" "$CP" stat --cfg "$TINY" -e cylces
 expect_fail "bad group syntax" "unbalanced" "$CP" stat --cfg "$TINY" -e '{cycles,instructions'
 expect_fail "unknown sort key (before running)" "unknown sort key 'tiem'" "$CP" stat --cfg "$TINY" --sort tiem
