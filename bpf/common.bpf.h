@@ -38,6 +38,16 @@ static __always_inline int cp_worker_slot(__u32 tid)
 	return slot ? (int)*slot : -1;
 }
 
+/* The slot of the running thread if it is one of the workload's workers, else -1. */
+static __always_inline int cp_current_slot(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if ((__u32)(id >> 32) != cp_tgid)
+		return -1;
+	return cp_worker_slot((__u32)id);
+}
+
 /*
  * The row @slot is in now (a layer, or cp_nlayers for (other)) and the phase.
  * A layer id out of range lands in (other): user space never makes one, but

@@ -52,14 +52,10 @@ static __always_inline __u32 classify(__u32 row, __u64 addr)
 
 static __always_inline int on_fault(__u64 addr)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	__u32 phase, row, key, kind;
 	struct fault_counts *c;
-	int slot;
+	int slot = cp_current_slot();
 
-	if ((__u32)(id >> 32) != cp_tgid)
-		return 0;
-	slot = cp_worker_slot((__u32)id);
 	if (slot < 0)
 		return 0;
 	row = cp_slot_row(slot, &phase);

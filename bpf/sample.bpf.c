@@ -49,16 +49,12 @@ struct {
 SEC("perf_event")
 int sample_tick(struct bpf_perf_event_data *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	struct sample_stack_key sk = {};
 	__u32 phase, row, key;
 	__u64 one = 1, *n;
 	long err;
-	int slot;
+	int slot = cp_current_slot();
 
-	if ((__u32)(id >> 32) != cp_tgid)
-		return 0;
-	slot = cp_worker_slot((__u32)id);
 	if (slot < 0)
 		return 0;
 	row = cp_slot_row(slot, &phase);
