@@ -516,6 +516,29 @@ static void print_header(const struct cp_run *run, FILE *fp,
 				fprintf(fp, "%s%s", shown++ ? ", " : "", run->events[j].name);
 		fprintf(fp, " (%s)\n", e->reason);
 	}
+	/* how counted events were counted, once per distinct note */
+	for (i = 0; i < run->nevents; i++) {
+		const struct cp_event_info *e = &run->events[i];
+
+		if (!e->supported || !e->reason[0])
+			continue;
+		for (j = 0; j < i; j++)
+			if (run->events[j].supported &&
+			    strcmp(run->events[j].reason, e->reason) == 0)
+				break;
+		if (j < i)
+			continue;
+		fprintf(fp, "note: ");
+		shown = 0;
+		for (j = i; j < run->nevents; j++)
+			if (run->events[j].supported &&
+			    strcmp(run->events[j].reason, e->reason) == 0)
+				shown++;
+		if (shown > 1)
+			fprintf(fp, "%s and %d more: %s\n", e->name, shown - 1, e->reason);
+		else
+			fprintf(fp, "%s: %s\n", e->name, e->reason);
+	}
 	for (i = 0; i < run->nevents; i++) {
 		double r = run->events[i].running_ratio;
 
@@ -789,6 +812,9 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 		json_set_bool(e, "supported", run->events[i].supported);
 		if (run->events[i].supported) {
 			json_object_set_new(e, "reason", json_null());
+			/* how it was counted, e.g. the huge-page mode for faults */
+			if (run->events[i].reason[0])
+				json_set_str(e, "note", run->events[i].reason);
 			if (!isnan(run->events[i].running_ratio))
 				json_set_num(e, "running_ratio", run->events[i].running_ratio);
 		} else {
