@@ -250,9 +250,14 @@ int cmd_report(int argc, const char **argv)
 		return list_runs(&o);
 	if (store_parse_run_id(o.run, &id))
 		return usage_error(report_usage, "%s", cp_strerror(-1));
-	err = store_load_run(o.input, id, &run);
-	if (err)
+	/* one open (and integrity check) serves the run and the ceilings */
+	err = store_open(o.input, STORE_READ, &st);
+	if (!err)
+		err = store_read_run(st, id, &run);
+	if (err) {
+		store_close(st);
 		return report_fail(err, o.input);
+	}
 
 	if (folded) {
 		struct folded f;
@@ -285,11 +290,8 @@ int cmd_report(int argc, const char **argv)
 		goto out;
 	}
 	/* only a known efficiency is shown: a report is about the run, not this machine */
-	if (!o.by && store_open(o.input, STORE_READ, &st) == 0) {
-		if (run_efficiency(run, st, &eff, note, sizeof(note)) == 0)
-			ro.efficiency = &eff;
-		store_close(st);
-	}
+	if (!o.by && run_efficiency(run, st, &eff, note, sizeof(note)) == 0)
+		ro.efficiency = &eff;
 	if (ro.format == FMT_JSON) {
 		json_t *root = run_to_json(shown, &ro);
 
@@ -307,6 +309,7 @@ int cmd_report(int argc, const char **argv)
 	}
 	render_run(shown, stdout, &ro);
 out:
+	store_close(st);
 	cp_run_free(grouped);
 	cp_run_free(run);
 	return status;
