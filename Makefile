@@ -22,7 +22,7 @@ WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter
 OUT := build
 
 CPPFLAGS += -D_GNU_SOURCE -DCP_VERSION='"$(FULL_VERSION)"' \
-	-Iinclude -Iprofiler -Iworkloads -Ireports -I$(OUT)
+	-Iinclude -Iprofiler -I. -I$(OUT)
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -fopenmp -MMD -MP
 LDLIBS := -ldnnl -lpfm -lhwloc -ljansson -lsqlite3 -lbpf -lelf -lz -lm -fopenmp
 
@@ -40,14 +40,14 @@ BUILD_PKGS := gcc make libc6-dev pkg-config libpfm4-dev libhwloc-dev \
 	libdnnl-dev libsqlite3-dev
 TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3
 
-SRCS := $(wildcard profiler/*.c workloads/*.c reports/*.c)
+SRCS := $(wildcard profiler/*/*.c workloads/*.c reports/*.c)
 ASM_SRCS := $(wildcard workloads/*.S)
 OBJS := $(SRCS:%.c=$(OUT)/%.o) $(ASM_SRCS:%.S=$(OUT)/%.o)
-LIB_OBJS := $(filter-out $(OUT)/profiler/convprof.o,$(OBJS))
+LIB_OBJS := $(filter-out $(OUT)/profiler/cli/convprof.o,$(OBJS))
 
 # eBPF: bpf/<name>.bpf.c -> build/bpf/<name>.bpf.o (clang, CO-RE against the
 # committed bpf/vmlinux.h) -> build/<name>.skel.h (bpftool gen skeleton), which
-# profiler/ebpf.c includes. Skeletons are generated, never committed.
+# profiler/ebpf/*.c include. Skeletons are generated, never committed.
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
@@ -95,7 +95,7 @@ $(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # the loader includes every skeleton; the first build has no .d file yet
-$(OUT)/profiler/ebpf.o $(OUT)/profiler/ebpf-collect.o $(OUT)/profiler/ebpf-sample.o: $(SKELS)
+$(patsubst %.c,$(OUT)/%.o,$(wildcard profiler/ebpf/*.c)): $(SKELS)
 .SECONDARY: $(BPF_OBJS)
 
 $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chart.h"
-#include "util.h"
+#include "reports/chart.h"
+#include "util/util.h"
 
 /* Average glyph advance of a sans-serif font: there are no metrics to ask. */
 static double text_width(int chars, double size)

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chart.h"
-#include "util.h"
+#include "reports/chart.h"
+#include "util/util.h"
 
 /* Okabe-Ito: tells apart for the common colour blindnesses, prints in grey. */
 static const char *const palette[] = {

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "util.h"
+#include "reports/compare.h"
+#include "util/util.h"
 
 int compare_check(const struct cp_run *a, const struct cp_run *b)
 {

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flamegraph.h"
-#include "util.h"
+#include "reports/flamegraph.h"
+#include "util/util.h"
 
 const char *const flame_color_choices[] = { "kind", "layout", NULL };
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "convprof/run.h"
-#include "folded.h"
+#include "reports/folded.h"
 
 /*
  * A self-contained SVG flame graph of folded stacks, drawn as an icicle:

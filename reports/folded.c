@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "folded.h"
-#include "util.h"
+#include "reports/folded.h"
+#include "util/util.h"
 
 char *folded_frame(char *buf, size_t len, const char *name)
 {

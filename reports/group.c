@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "group.h"
-#include "util.h"
+#include "reports/group.h"
+#include "util/util.h"
 
 const char *const group_by_choices[] = { "layout", "kind", "impl", "stage", NULL };
 

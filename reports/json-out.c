@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <math.h>
 
-#include "json-out.h"
+#include "reports/json-out.h"
 
 int json_print(json_t *root, FILE *fp)
 {

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json-out.h"
-#include "render.h"
-#include "util.h"
+#include "reports/json-out.h"
+#include "reports/render.h"
+#include "util/util.h"
 
 /* Derived metrics: name, numerator, denominator, factor. */
 struct derived {

@@ -6,8 +6,8 @@
 #include <jansson.h>
 
 #include "convprof/run.h"
-#include "roofline.h"
-#include "table.h"
+#include "reports/roofline.h"
+#include "reports/table.h"
 
 /*
  * The per-layer view of a run, shared by stat and report so both print the

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json-out.h"
-#include "roofline.h"
-#include "util.h"
+#include "reports/json-out.h"
+#include "reports/roofline.h"
+#include "util/util.h"
 
 static const char *const verdict_names[] = {
 	[ROOFLINE_COMPUTE] = "compute-bound",

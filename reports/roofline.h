@@ -7,8 +7,8 @@
 #include <jansson.h>
 
 #include "convprof/run.h"
-#include "chart.h"
-#include "table.h"
+#include "reports/chart.h"
+#include "reports/table.h"
 
 /*
  * Roofline analysis of a profiled run: where each conv and fc layer sits

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "table.h"
-#include "util.h"
+#include "reports/table.h"
+#include "util/util.h"
 
 struct column {
 	char *header;

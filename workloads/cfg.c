@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "util.h"
+#include "workloads/model.h"
+#include "util/util.h"
 
 /* The largest cfg file read: real ones are tens of KiB. */
 #define CFG_MAX_BYTES (16 << 20)

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "util.h"
+#include "workloads/model.h"
+#include "util/util.h"
 
 /* workloads/models.S: the cfg files, each NUL-terminated */
 extern const char model_cfg_resnet50[];

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net-internal.h"
-#include "util.h"
+#include "workloads/net-internal.h"
+#include "util/util.h"
 
 /* What one conv or inner product is being built with; retried with less. */
 struct wspec {

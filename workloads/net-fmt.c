@@ -11,8 +11,8 @@
 
 #include <dnnl_debug.h>
 
-#include "net-internal.h"
-#include "util.h"
+#include "workloads/net-internal.h"
+#include "util/util.h"
 
 struct tag_name {
 	dnnl_format_tag_t tag;

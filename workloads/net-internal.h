@@ -19,7 +19,7 @@
 
 #include <dnnl.h>
 
-#include "net.h"
+#include "workloads/net.h"
 
 #define BN_EPSILON 1e-5f	/* darknet (AlexeyAB) and PyTorch both use this */
 #define LEAKY_SLOPE 0.1f

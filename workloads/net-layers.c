@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net-internal.h"
-#include "util.h"
+#include "workloads/net-internal.h"
+#include "util/util.h"
 
 static int node_of(const struct net *net, int j)
 {

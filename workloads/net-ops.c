@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net-internal.h"
-#include "util.h"
+#include "workloads/net-internal.h"
+#include "util/util.h"
 
 #define ALIGN 64
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "net-internal.h"
-#include "util.h"
+#include "workloads/net-internal.h"
+#include "util/util.h"
 
 /* splitmix64: tiny, seedable per layer, and good enough for weights. */
 static uint64_t rng_next(uint64_t *s)

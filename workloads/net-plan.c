@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net-internal.h"
-#include "util.h"
+#include "workloads/net-internal.h"
+#include "util/util.h"
 
 /* A single-input route and a yolo layer are the tensor they read. */
 static int layer_is_alias(const struct layer *l)

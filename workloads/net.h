@@ -7,7 +7,7 @@
 
 #include <dnnl.h>
 
-#include "model.h"
+#include "workloads/model.h"
 
 /*
  * A shaped model compiled into oneDNN primitives (C API, oneDNN 2.6, CPU

@@ -22,9 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "net.h"
-#include "util.h"
+#include "workloads/model.h"
+#include "workloads/net.h"
+#include "util/util.h"
 
 struct conf {
 	char label[40];

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ebpf.h"
-#include "util.h"
+#include "ebpf/ebpf.h"
+#include "util/util.h"
 
 #define SYNTH_LAYERS 6
 #define SYNTH_THREADS 2

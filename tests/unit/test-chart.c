@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "chart.h"
+#include "reports/chart.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 #include "xml-check.h"
 
 static char tmpdir[] = "/tmp/test-chart.XXXXXX";

@@ -11,10 +11,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "counters.h"
-#include "events.h"
+#include "core/counters.h"
+#include "core/events.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static void test_reconstruct(void)
 {

@@ -20,15 +20,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "ebpf-priv.h"
-#include "ebpf.h"
+#include "ebpf/ebpf-priv.h"
+#include "ebpf/ebpf.h"
 #include "faults.skel.h"
 #include "numa.skel.h"
 #include "sample.skel.h"
 #include "sched.skel.h"
 #include "synth-workload.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 #define STEADY_ITERATIONS 6
 

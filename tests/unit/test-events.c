@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "events.h"
+#include "core/events.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static void test_parse(void)
 {

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "machine.h"
-#include "machine-kernels.h"
-#include "pin.h"
+#include "machine/machine.h"
+#include "machine/machine-kernels.h"
+#include "core/pin.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static char tmpdir[] = "/tmp/convprof-machine.XXXXXX";
 

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "model.h"
-#include "util.h"
+#include "workloads/model.h"
+#include "util/util.h"
 
 static const struct layer *find(const struct model *m, const char *name)
 {

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "model.h"
-#include "net.h"
-#include "util.h"
+#include "workloads/model.h"
+#include "workloads/net.h"
+#include "util/util.h"
 
 /* conv, maxpool, three convs + shortcut (fusible), route concat, upsample, conv */
 static const char tiny_cfg[] =

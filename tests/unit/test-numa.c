@@ -5,7 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "numa.h"
+#include "core/numa.h"
 #include "tap.h"
 
 int main(void)

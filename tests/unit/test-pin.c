@@ -3,9 +3,9 @@
 #include <sched.h>
 #include <string.h>
 
-#include "pin.h"
+#include "core/pin.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static hwloc_topology_t synth(const char *desc)
 {

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "convprof/run.h"
-#include "json-out.h"
-#include "render.h"
+#include "reports/json-out.h"
+#include "reports/render.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 /* A constructed run: cycles/instructions "counted", LLC misses not. */
 static struct cp_run *fixture(void)

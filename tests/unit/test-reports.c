@@ -7,13 +7,13 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "compare.h"
+#include "reports/compare.h"
 #include "fixture.h"
-#include "flamegraph.h"
-#include "folded.h"
-#include "group.h"
+#include "reports/flamegraph.h"
+#include "reports/folded.h"
+#include "reports/group.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static int find_row(const struct cp_run *run, const char *name)
 {

@@ -6,11 +6,11 @@
 #include <unistd.h>
 #include <jansson.h>
 
-#include "chart.h"
+#include "reports/chart.h"
 #include "convprof/run.h"
-#include "roofline.h"
+#include "reports/roofline.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 #include "xml-check.h"
 
 /*

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "convprof/run.h"
-#include "runner.h"
+#include "core/runner.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static const int weights[] = { 1, 6, 2, 12, 3 };
 #define NOPS 5

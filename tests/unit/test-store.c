@@ -18,9 +18,9 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
-#include "store.h"
+#include "store/store.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 #define DIR "tests/out/test-store"
 

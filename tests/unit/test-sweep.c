@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pin.h"
-#include "sweep.h"
+#include "core/pin.h"
+#include "study/sweep.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 static int parse(struct sweep_axes *ax, enum sweep_axis a, const char *list)
 {

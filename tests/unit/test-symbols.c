@@ -7,9 +7,9 @@
 
 #include <oneapi/dnnl/dnnl.h>
 
-#include "symbols.h"
+#include "core/symbols.h"
 #include "tap.h"
-#include "util.h"
+#include "util/util.h"
 
 __attribute__((noinline)) int symbols_test_marker(int x)
 {

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 
 #include "tap.h"
-#include "util.h"
-#include "table.h"
+#include "util/util.h"
+#include "reports/table.h"
 
 static void test_numbers(void)
 {

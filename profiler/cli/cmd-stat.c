@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * convprof stat: one configuration, measured, printed per layer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/builtin.h"
+#include "study/ceilings.h"
+#include "core/events.h"
+#include "cli/parse-options.h"
+#include "core/profile.h"
+#include "reports/render.h"
+#include "util/util.h"
+
+static const char *const stat_usage[] = {
+	"convprof stat [<options>] <model>",
+	"convprof stat [<options>] --cfg <file>",
+	"",
+	"Run a model on oneDNN with pinned workers and print, per layer, the",
+	"median time, GFLOP/s, memory layout, oneDNN implementation and the",
+	"count of every event; events this machine cannot count are listed",
+	"with the reason instead.",
+	NULL,
+};
+
+/*
+ * Sort keys are checked before the run, against the events asked for, so a
+ * typo does not cost a whole measurement.
+ */
+static int check_sort_early(const char *sort, const char *events)
+{
+	struct cp_run *probe;
+	struct event_list l;
+	int i, err;
+
+	if (!sort)
+		return 0;
+	probe = cp_run_new();
+	if (!events || strcmp(events, "none") != 0) {
+		if (event_list_parse(events ? events : CP_DEFAULT_EVENTS, &l) == 0)
+			for (i = 0; i < l.n; i++)
+				cp_run_add_event(probe, l.ev[i].name, "", 1, NULL);
+	}
+	err = render_check_sort(probe, sort);
+	cp_run_free(probe);
+	return err;
+}
+
+int cmd_stat(int argc, const char **argv)
+{
+	struct profile_opts p = PROFILE_OPTS_INIT;
+	struct render_opts ro = { 0 };
+	const char *format = "text";
+	const struct option options[] = {
+		PROFILE_OPTIONS(&p),
+		OPT_GROUP("output"),
+		OPT_STRING(0, "sort", &ro.sort, "<keys>",
+			   "sort rows by time, flops, gflops, an event... (comma list)"),
+		OPT_INTEGER(0, "top", &ro.top, 0, 1000000, "<n>", "only the first n rows"),
+		OPT_BOOLEAN(0, "per-thread", &ro.per_thread, "break each layer down by worker"),
+		OPT_FORMAT(&format),
+		OPT_END(),
+	};
+	struct cp_run *run = NULL;
+	struct efficiency eff;
+	char cmdline[512], note[256];
+	int nargs, err;
+
+	/* before parse_options(), which moves the operands */
+	profile_cmdline(argc, argv, cmdline, sizeof(cmdline));
+	nargs = parse_options(argc, argv, options, stat_usage);
+	if (nargs < 0)
+		return EXIT_USAGE;
+	err = profile_check(&p, nargs, argv, stat_usage);
+	if (err)
+		return err;
+	if (check_sort_early(ro.sort, p.events))
+		return usage_error(stat_usage, "%s", cp_strerror(-1));
+	ro.format = format_from_string(format);
+
+	err = profile_run(&p, cmdline, &run);
+	if (err) {
+		cp_die_msg("%s", cp_strerror(err));
+		return 1;
+	}
+	if (ro.sort && render_check_sort(run, ro.sort)) {
+		cp_warn("%s; rows in execution order", cp_strerror(-1));
+		ro.sort = NULL;
+	}
+	if (run_efficiency(run, NULL, &eff, note, sizeof(note)) == 0)
+		ro.efficiency = &eff;
+	else
+		ro.efficiency_note = note;
+	err = render_run(run, stdout, &ro);
+	cp_run_free(run);
+	return err ? 1 : 0;
+}
