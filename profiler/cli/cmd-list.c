@@ -29,12 +29,16 @@ static const char *const list_usage[] = {
 	NULL,
 };
 
-/* Every event of the present core and uncore PMUs libpfm4 knows, "pmu::event". */
+/*
+ * Every event of the present core and uncore PMUs libpfm4 knows, "pmu::event".
+ * Returns how many core PMUs were present: none means libpfm4 does not know
+ * this CPU (a newer family than the library), which the caller says.
+ */
 static int add_raw_events(struct event_spec **evs, size_t *n, size_t *alloc)
 {
 	pfm_pmu_info_t pinfo;
 	pfm_event_info_t einfo;
-	int pmu, idx;
+	int pmu, idx, ncore = 0;
 
 	pfm_for_all_pmus(pmu) {
 		memset(&pinfo, 0, sizeof(pinfo));
@@ -43,6 +47,7 @@ static int add_raw_events(struct event_spec **evs, size_t *n, size_t *alloc)
 			continue;
 		if (pinfo.type != PFM_PMU_TYPE_CORE && pinfo.type != PFM_PMU_TYPE_UNCORE)
 			continue;
+		ncore += pinfo.type == PFM_PMU_TYPE_CORE;
 		for (idx = pinfo.first_event; idx != -1; idx = pfm_get_event_next(idx)) {
 			struct event_spec *e;
 
@@ -56,7 +61,28 @@ static int add_raw_events(struct event_spec **evs, size_t *n, size_t *alloc)
 			snprintf(e->name, sizeof(e->name), "%s::%s", pinfo.name, einfo.name);
 		}
 	}
-	return 0;
+	return ncore;
+}
+
+/* "family 26 model 2" of /proc/cpuinfo, to name a CPU libpfm4 does not know. */
+static void cpu_family_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+	int fam = -1, model = -1;
+
+	snprintf(buf, len, "unknown CPU");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && (fam < 0 || model < 0)) {
+		if (fam < 0 && sscanf(line, "cpu family : %d", &fam) == 1)
+			continue;
+		if (model < 0 && strncmp(line, "model\t", 6) == 0)
+			sscanf(strchr(line, ':') + 1, "%d", &model);
+	}
+	fclose(f);
+	if (fam >= 0)
+		snprintf(buf, len, "cpu family %d model %d", fam, model);
 }
 
 static int list_events(const struct list_opts *o)
@@ -67,6 +93,7 @@ static int list_events(const struct list_opts *o)
 	enum cp_backend b;
 	char why[300];
 	enum cp_format fmt = format_from_string(o->format);
+	char raw_why[200] = "";
 	int err;
 
 	err = events_pfm_init();
@@ -79,8 +106,13 @@ static int list_events(const struct list_opts *o)
 		memset(&evs[n], 0, sizeof(evs[n]));
 		snprintf(evs[n++].name, sizeof(evs[0].name), "%s", cp_friendly_events[i]);
 	}
-	if (o->all)
-		add_raw_events(&evs, &n, &alloc);
+	if (o->all && add_raw_events(&evs, &n, &alloc) == 0) {
+		char cpu[64];
+
+		cpu_family_model(cpu, sizeof(cpu));
+		snprintf(raw_why, sizeof(raw_why),
+			 "libpfm4 knows no core PMU of this CPU (%s): no raw events to list", cpu);
+	}
 
 	/* encode and probe one at a time: one unknown name must not hide the rest */
 	for (i = 0; i < n; i++) {
@@ -118,6 +150,8 @@ static int list_events(const struct list_opts *o)
 			json_array_append_new(arr, e);
 		}
 		json_object_set_new(root, "events", arr);
+		if (*raw_why)
+			json_set_str(root, "raw_events_reason", raw_why);
 		json_print(root, stdout);
 	} else {
 		struct table *t = table_new();
@@ -138,6 +172,8 @@ static int list_events(const struct list_opts *o)
 			printf("backend: %s (%s)\n\n", backend_name(b), why);
 		table_print(t, stdout, fmt, 0);
 		table_free(t);
+		if (fmt == FMT_TEXT && *raw_why)
+			printf("\nraw events: %s\n", raw_why);
 	}
 	free(evs);
 	return 0;

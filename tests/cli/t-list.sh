@@ -20,7 +20,12 @@ ok "text names the backend" sh -c 'echo "$1" | head -1 | grep -Eq "^backend: (rd
 ok "text shows not supported (reason), never a bare 0" sh -c '! echo "$1" | grep -E "^cycles" | grep -qv "not supported ("' _ "$out"
 
 run "$CP" list events --all --format json
-ok "--all adds the CPU's raw events" sh -c 'echo "$1" | jq -e "[.events[] | select(.name | contains(\"::\"))] | length > 10" >/dev/null' _ "$out"
+if why=$(echo "$out" | jq -er '.raw_events_reason'); then
+	ok "--all says why there are no raw events" sh -c 'echo "$1" | grep -q "knows no core PMU of this CPU (cpu family"' _ "$why"
+	skip "--all adds the CPU's raw events" "$why"
+else
+	ok "--all adds the CPU's raw events" sh -c 'echo "$1" | jq -e "[.events[] | select(.name | contains(\"::\"))] | length > 10" >/dev/null' _ "$out"
+fi
 
 run "$CP" list models --format json
 ok "models: resnet50 and yolov3" sh -c 'echo "$1" | jq -e "[.models[].name] == [\"resnet50\",\"yolov3\"]" >/dev/null' _ "$out"
