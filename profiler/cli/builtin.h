@@ -19,4 +19,7 @@ int cmd_machine(int argc, const char **argv);
 int cmd_sweep(int argc, const char **argv);
 int cmd_roofline(int argc, const char **argv);
 
+/* profile_opts.progress_fn of stat and record: one line on stderr */
+void cli_say_measuring(void *arg, int iterations, int ops);
+
 #endif

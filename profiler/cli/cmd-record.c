@@ -55,6 +55,7 @@ int cmd_record(int argc, const char **argv)
 		cp_die_msg("%s", cp_strerror(err));
 		return 1;
 	}
+	p.progress_fn = cli_say_measuring;
 	err = profile_run(&p, cmdline, &run);
 	if (err) {
 		cp_die_msg("%s%s", cp_strerror(err),

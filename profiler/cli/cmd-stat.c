@@ -79,6 +79,7 @@ int cmd_stat(int argc, const char **argv)
 		return usage_error(stat_usage, "%s", cp_strerror(-1));
 	ro.format = format_from_string(format);
 
+	p.progress_fn = cli_say_measuring;
 	err = profile_run(&p, cmdline, &run);
 	if (err) {
 		cp_die_msg("%s", cp_strerror(err));

@@ -398,6 +398,7 @@ int cmd_sweep(int argc, const char **argv)
 	s.warmup = c.p.warmup;
 	s.recording = c.no_record ? NULL : c.output;
 	sweep_ceilings_load(&s, st, c.ceilings);
+	c.p.progress_fn = cli_say_measuring;
 	status = run_all(&c, &s, st, cmdline);
 	sweep_derive(&s);
 	if (sweep_print(&s, stdout, format_from_string(c.format)))

@@ -34,7 +34,9 @@ struct profile_opts {
 	int freq;
 	int seed;
 	int quiet;		/* no warnings on stderr */
-	int progress;		/* say on stderr when measuring begins */
+	int progress;		/* --progress: call progress_fn when measuring begins */
+	void (*progress_fn)(void *arg, int iterations, int ops);
+	void *progress_arg;
 	/*
 	 * Called once the net is built, just before the warm-up; an error
 	 * (0 or -errno with cp_error()) ends the run with it. sweep's

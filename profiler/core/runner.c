@@ -563,25 +563,66 @@ static void fill_counts(struct runner *r, struct cp_run *run, int nrows,
 	}
 }
 
-int runner_measure(struct runner *r, const struct workload *w, struct cp_run *run)
+/* The buffers of one runner_measure(), sized by its iterations and ops. */
+struct measure {
+	int nops, n, done;
+	size_t stride;			/* workers x events */
+	struct counter_value *snaps;	/* [(nops + 1) * stride]: one iteration's boundaries */
+	struct counter_value *prev_end;	/* [stride]: the previous iteration's last boundary */
+	struct acc *acc, *tot;		/* [(nops + 1) * stride], [stride] */
+	uint64_t *op_ns;		/* [n * nops] */
+	uint64_t *total_ns;		/* [n] */
+	uint64_t *tmp_ns;		/* [nops]: iterations that are not kept */
+	int iters_of_group[CP_MAX_EVENTS + 1];
+	int rot_groups[CP_MAX_EVENTS + 1], nrot;
+};
+
+static void measure_init(struct measure *m, const struct runner *r, const struct workload *w)
 {
-	int nev = r->events.n, nops = w->nops, nrows = nops + 1;
-	int n = r->o.iterations > 0 ? r->o.iterations : 10;
-	size_t stride = (size_t)r->n * (size_t)nev;
-	struct counter_value *snaps = NULL, *prev_end = NULL;
-	struct acc *acc = NULL, *tot = NULL;
-	uint64_t *op_ns = NULL, *total_ns = NULL, *tmp_ns = NULL;
-	int iters_of_group[CP_MAX_EVENTS + 1] = { 0 };
-	int rot_groups[CP_MAX_EVENTS + 1], nrot = 0;
-	int it, done = 0, err = 0, i, k, th, first_ev;
+	int nrows = w->nops + 1, k;
 
-	if (run->nlayers != nops)
-		return cp_error(-EINVAL, "the run has %d rows for %d ops", run->nlayers, nops);
-	if (runner_interrupted)
-		return cp_error(-EINTR, "interrupted before a measured iteration finished");
+	memset(m, 0, sizeof(*m));
+	m->nops = w->nops;
+	m->n = r->o.iterations > 0 ? r->o.iterations : 10;
+	m->stride = (size_t)r->n * (size_t)r->events.n;
+	m->snaps = xcalloc((size_t)nrows * m->stride + 1, sizeof(*m->snaps));
+	m->prev_end = xcalloc(m->stride + 1, sizeof(*m->prev_end));
+	m->acc = xcalloc((size_t)nrows * m->stride + 1, sizeof(*m->acc));
+	m->tot = xcalloc(m->stride + 1, sizeof(*m->tot));
+	m->op_ns = xcalloc((size_t)m->n * (size_t)m->nops + 1, sizeof(uint64_t));
+	m->total_ns = xcalloc((size_t)m->n + 1, sizeof(uint64_t));
+	m->tmp_ns = xcalloc((size_t)m->nops + 1, sizeof(uint64_t));
 
-	first_ev = run->nevents;
-	for (k = 0; k < nev; k++)
+	/* rotation goes through the groups that have something to count */
+	for (k = 0; k < r->events.n; k++) {
+		int g = r->events.ev[k].group, j;
+
+		if (!r->ev_ok[k])
+			continue;
+		for (j = 0; j < m->nrot && m->rot_groups[j] != g; j++)
+			;
+		if (j == m->nrot)
+			m->rot_groups[m->nrot++] = g;
+	}
+}
+
+static void measure_release(struct measure *m)
+{
+	free(m->snaps);
+	free(m->prev_end);
+	free(m->acc);
+	free(m->tot);
+	free(m->op_ns);
+	free(m->total_ns);
+	free(m->tmp_ns);
+}
+
+/* The run's configuration as the runner knows it, and the event columns. */
+static void fill_run_config(struct runner *r, struct cp_run *run)
+{
+	int k, th;
+
+	for (k = 0; k < r->events.n; k++)
 		cp_run_add_event(run, r->events.ev[k].name, event_source(&r->events.ev[k]),
 				 r->ev_ok[k], r->ev_ok[k] ? NULL : r->ev_reason[k]);
 	cp_run_set_threads(run, r->n);
@@ -594,87 +635,169 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 	run->warmup = MAX(r->o.warmup, r->o.ebpf_parts ? 1 : 0);
 	for (th = 0; th < r->n; th++)
 		run->thread_recs[th].cpu_planned = r->plan.pus ? r->plan.pus[th] : -1;
+}
 
-	snaps = xcalloc((size_t)nrows * stride + 1, sizeof(*snaps));
-	prev_end = xcalloc(stride + 1, sizeof(*prev_end));
-	acc = xcalloc((size_t)nrows * stride + 1, sizeof(*acc));
-	tot = xcalloc(stride + 1, sizeof(*tot));
-	op_ns = xcalloc((size_t)n * (size_t)nops + 1, sizeof(uint64_t));
-	total_ns = xcalloc((size_t)n + 1, sizeof(uint64_t));
-	tmp_ns = xcalloc((size_t)nops + 1, sizeof(uint64_t));
+/*
+ * The first iteration touches the activations for the first time: eBPF
+ * counts its page faults apart (faults:first). With eBPF it is run even when
+ * no warm-up is asked for, so the measured ones stay steady.
+ */
+static int measure_warmup(struct runner *r, const struct workload *w, struct measure *m)
+{
+	int it, err = 0;
 
-	if (r->o.ebpf_parts) {
-		err = open_ebpf(r, w);
-		if (err)
-			goto out;
-	}
-	/*
-	 * The first iteration touches the activations for the first time:
-	 * eBPF counts its page faults apart (faults:first). With eBPF it is run
-	 * even when no warm-up is asked for, so the measured ones stay steady.
-	 */
 	for (it = 0; it < MAX(r->o.warmup, r->ebpf ? 1 : 0) && !err; it++) {
 		if (it == 0) {
 			ebpf_set_phase(r->ebpf, EBPF_PHASE_COLD);
 			ebpf_start(r->ebpf);
 		}
-		err = run_timed(r, w, tmp_ns, &total_ns[0], snaps);
+		err = run_timed(r, w, m->tmp_ns, &m->total_ns[0], m->snaps);
 		if (it == 0)
 			ebpf_stop(r->ebpf);
 	}
-	if (err)
-		goto out;
-	if (r->o.progress)
-		fprintf(stderr, "convprof: measuring %d iterations of %d ops\n", n, nops);
+	return err;
+}
 
-	/* rotate through the groups that have something to count */
-	for (k = 0; k < nev; k++) {
-		int g = r->events.ev[k].group, j;
+/* One measured iteration's boundaries into the per-row and total sums. */
+static void measure_accumulate(struct measure *m)
+{
+	size_t stride = m->stride, k;
+	int i;
 
-		if (!r->ev_ok[k])
-			continue;
-		for (j = 0; j < nrot && rot_groups[j] != g; j++)
-			;
-		if (j == nrot)
-			rot_groups[nrot++] = g;
+	for (i = 0; i < m->nops; i++)
+		for (k = 0; k < stride; k++)
+			add_delta(&m->acc[(size_t)i * stride + k],
+				  &m->snaps[(size_t)(i + 1) * stride + k],
+				  &m->snaps[(size_t)i * stride + k]);
+	for (k = 0; k < stride; k++) {
+		/* (other): from the last boundary of the previous iteration to this one's first */
+		add_delta(&m->acc[(size_t)m->nops * stride + k], &m->snaps[k], &m->prev_end[k]);
+		add_delta(&m->tot[k], &m->snaps[(size_t)m->nops * stride + k], &m->prev_end[k]);
+		m->prev_end[k] = m->snaps[(size_t)m->nops * stride + k];
 	}
+}
+
+/* The measured iterations; m->done says how many finished. */
+static int measure_loop(struct runner *r, const struct workload *w, struct measure *m)
+{
+	int it, k, err = 0;
+
 	if (r->o.rotate && r->counting)
-		select_group(r, rot_groups[0]);
+		select_group(r, m->rot_groups[0]);
 	read_migrations(r, 0);
 	if (r->counting)
-		read_boundary(r, prev_end);
+		read_boundary(r, m->prev_end);
 	ebpf_set_phase(r->ebpf, EBPF_PHASE_STEADY);
 	ebpf_start(r->ebpf);
-	for (it = 0; it < n; it++) {
+	for (it = 0; it < m->n; it++) {
 		int group = -1;
 
 		if (r->o.rotate && r->counting) {
-			group = rot_groups[it % nrot];
+			group = m->rot_groups[it % m->nrot];
 			select_group(r, group);
 		}
-		err = run_timed(r, w, &op_ns[(size_t)done * nops], &total_ns[done], snaps);
+		err = run_timed(r, w, &m->op_ns[(size_t)m->done * m->nops],
+				&m->total_ns[m->done], m->snaps);
 		if (err)
 			break;
-		for (i = 0; r->counting && i < nops; i++)
-			for (k = 0; k < (int)stride; k++)
-				add_delta(&acc[(size_t)i * stride + k],
-					  &snaps[(size_t)(i + 1) * stride + k],
-					  &snaps[(size_t)i * stride + k]);
-		for (k = 0; r->counting && k < (int)stride; k++) {
-			/* (other): from the last boundary of the previous iteration to this one's first */
-			add_delta(&acc[(size_t)nops * stride + k], &snaps[k], &prev_end[k]);
-			add_delta(&tot[k], &snaps[(size_t)nops * stride + k], &prev_end[k]);
-			prev_end[k] = snaps[(size_t)nops * stride + k];
-		}
+		if (r->counting)
+			measure_accumulate(m);
 		for (k = 0; k <= r->events.ngroups; k++)
-			iters_of_group[k] += group < 0 || group == k;
-		done++;
+			m->iters_of_group[k] += group < 0 || group == k;
+		m->done++;
 	}
 	ebpf_stop(r->ebpf);
 	read_migrations(r, 1);
 	if (r->o.rotate && r->counting)
 		select_group(r, -1);
-	if (err == -EINTR && done > 0) {
+	return err;
+}
+
+/* Medians of the layers, the latency and (other), from the kept iterations. */
+static void fill_times(struct cp_run *run, const struct measure *m)
+{
+	int nops = m->nops, done = m->done, i, it;
+	uint64_t *other = xcalloc((size_t)done + 1, sizeof(uint64_t));
+
+	run->iterations = done;
+	for (i = 0; i < nops; i++)
+		run->layers[i].time_ms = median_ms(&m->op_ns[i], done, nops);
+	run->latency_ms = median_ms(m->total_ns, done, 1);
+	run->layers_ms = 0;
+	for (i = 0; i < nops; i++)
+		run->layers_ms += run->layers[i].time_ms;
+	/* (other) per iteration: what no op's timestamps cover */
+	for (it = 0; it < done; it++) {
+		uint64_t sum = 0;
+
+		for (i = 0; i < nops; i++)
+			sum += m->op_ns[(size_t)it * nops + i];
+		other[it] = m->total_ns[it] > sum ? m->total_ns[it] - sum : 0;
+	}
+	run->other_ms = median_ms(other, done, 1);
+	run->other.time_ms = run->other_ms;
+	free(other);
+	run->throughput_ips = run->latency_ms > 0 ? run->batch / (run->latency_ms / 1e3) : NAN;
+}
+
+static void fill_threads(struct runner *r, struct cp_run *run)
+{
+	int th;
+
+	for (th = 0; th < r->n; th++) {
+		struct worker *wk = &r->workers[th];
+
+		snprintf(run->thread_recs[th].cpus_actual, sizeof(run->thread_recs[th].cpus_actual),
+			 "%s", wk->cpus_actual);
+		run->thread_recs[th].migrations = wk->mig_fd >= 0 ?
+			(double)(wk->mig_end - wk->mig_start) : NAN;
+	}
+}
+
+/* Overhead: instrumented vs plain iterations, interleaved, median ratio. */
+static void measure_overhead(struct runner *r, const struct workload *w, struct measure *m,
+			     struct cp_run *run)
+{
+	int pairs = MAX(5, m->n), got = 0, it;
+	double *ratio = xcalloc((size_t)pairs, sizeof(double));
+	uint64_t plain, timed;
+
+	for (it = 0; it < pairs && !runner_interrupted; it++) {
+		if (run_plain(w, &plain) || run_timed(r, w, m->tmp_ns, &timed, m->snaps))
+			break;
+		ratio[got++] = (double)timed / (double)plain;
+	}
+	if (got >= 3) {
+		qsort(ratio, (size_t)got, sizeof(double), cmp_double);
+		run->overhead_pct = (ratio[got / 2] - 1) * 100;
+	}
+	free(ratio);
+}
+
+int runner_measure(struct runner *r, const struct workload *w, struct cp_run *run)
+{
+	struct measure m;
+	int first_ev = run->nevents, err = 0;
+
+	if (run->nlayers != w->nops)
+		return cp_error(-EINVAL, "the run has %d rows for %d ops", run->nlayers, w->nops);
+	if (runner_interrupted)
+		return cp_error(-EINTR, "interrupted before a measured iteration finished");
+
+	fill_run_config(r, run);
+	measure_init(&m, r, w);
+	if (r->o.ebpf_parts) {
+		err = open_ebpf(r, w);
+		if (err)
+			goto out;
+	}
+	err = measure_warmup(r, w, &m);
+	if (err)
+		goto out;
+	if (r->o.progress)
+		r->o.progress(r->o.progress_arg, m.n, w->nops);
+	err = measure_loop(r, w, &m);
+	if (err == -EINTR && m.done > 0) {
 		run->partial = 1;
 		err = 0;
 	}
@@ -684,73 +807,21 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 		err = cp_error(-EIO, "a parallel region ran on a thread convprof did not set up: counts would be wrong");
 		goto out;
 	}
-
-	run->iterations = done;
-	for (i = 0; i < nops; i++)
-		run->layers[i].time_ms = median_ms(&op_ns[i], done, nops);
-	run->latency_ms = median_ms(total_ns, done, 1);
-	run->layers_ms = 0;
-	for (i = 0; i < nops; i++)
-		run->layers_ms += run->layers[i].time_ms;
-	{
-		/* (other) per iteration: what no op's timestamps cover */
-		uint64_t *other = xcalloc((size_t)done, sizeof(uint64_t));
-
-		for (it = 0; it < done; it++) {
-			uint64_t sum = 0;
-
-			for (i = 0; i < nops; i++)
-				sum += op_ns[(size_t)it * nops + i];
-			other[it] = total_ns[it] > sum ? total_ns[it] - sum : 0;
-		}
-		run->other_ms = median_ms(other, done, 1);
-		run->other.time_ms = run->other_ms;
-		free(other);
-	}
-	run->throughput_ips = run->latency_ms > 0 ? run->batch / (run->latency_ms / 1e3) : NAN;
+	fill_times(run, &m);
 	if (r->counting)
-		fill_counts(r, run, nrows, acc, tot, iters_of_group, first_ev);
+		fill_counts(r, run, w->nops + 1, m.acc, m.tot, m.iters_of_group, first_ev);
 	if (r->ebpf) {
-		err = ebpf_collect(r->ebpf, run, done);
+		err = ebpf_collect(r->ebpf, run, m.done);
 		if (err)
 			goto out;
 	}
-	for (th = 0; th < r->n; th++) {
-		struct worker *wk = &r->workers[th];
-
-		snprintf(run->thread_recs[th].cpus_actual, sizeof(run->thread_recs[th].cpus_actual),
-			 "%s", wk->cpus_actual);
-		run->thread_recs[th].migrations = wk->mig_fd >= 0 ?
-			(double)(wk->mig_end - wk->mig_start) : NAN;
-	}
-
-	/* overhead: instrumented vs plain iterations, interleaved, median ratio */
-	if (r->o.overhead && !run->partial) {
-		int pairs = MAX(5, n), got = 0;
-		double *ratio = xcalloc((size_t)pairs, sizeof(double));
-		uint64_t plain, timed;
-
-		for (it = 0; it < pairs && !runner_interrupted; it++) {
-			if (run_plain(w, &plain) || run_timed(r, w, tmp_ns, &timed, snaps))
-				break;
-			ratio[got++] = (double)timed / (double)plain;
-		}
-		if (got >= 3) {
-			qsort(ratio, (size_t)got, sizeof(double), cmp_double);
-			run->overhead_pct = (ratio[got / 2] - 1) * 100;
-		}
-		free(ratio);
-	}
+	fill_threads(r, run);
+	if (r->o.overhead && !run->partial)
+		measure_overhead(r, w, &m, run);
 out:
 	ebpf_close(r->ebpf);
 	r->ebpf = NULL;
-	free(snaps);
-	free(prev_end);
-	free(acc);
-	free(tot);
-	free(op_ns);
-	free(total_ns);
-	free(tmp_ns);
+	measure_release(&m);
 	if (err == -EINTR)
 		cp_error(err, "interrupted before a measured iteration finished");
 	return err;

@@ -35,7 +35,9 @@ struct runner_opts {
 	int no_rdpmc;		/* force read(2) */
 	unsigned ebpf_parts;	/* enum ebpf_part mask; 0: none */
 	int sample_freq;
-	int progress;		/* say on stderr when the measured iterations begin */
+	/* called once the warm-up is done, before the measured iterations; may be NULL */
+	void (*progress)(void *arg, int iterations, int ops);
+	void *progress_arg;
 };
 
 /* What the runner executes: op i of nops. */
