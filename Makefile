@@ -13,6 +13,7 @@ FULL_VERSION := $(VERSION)$(if $(GIT_REV),-g$(GIT_REV))
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
@@ -40,7 +41,7 @@ BUILD_PKGS := gcc make libc6-dev pkg-config libpfm4-dev libhwloc-dev \
 	libdnnl-dev libsqlite3-dev
 TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3
 
-SRCS := $(wildcard profiler/*/*.c workloads/*.c reports/*.c)
+SRCS := $(filter-out profiler/hook/%,$(wildcard profiler/*/*.c workloads/*.c reports/*.c))
 ASM_SRCS := $(wildcard workloads/*.S)
 OBJS := $(SRCS:%.c=$(OUT)/%.o) $(ASM_SRCS:%.S=$(OUT)/%.o)
 LIB_OBJS := $(filter-out $(OUT)/profiler/cli/convprof.o,$(OBJS))
@@ -57,6 +58,10 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(BPF_SRCS:bpf/%.bpf.c=$(OUT)/bpf/%.bpf.o)
 SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(OUT)/%.skel.h)
 
+HOOK_SRCS := $(wildcard profiler/hook/*.c)
+HOOK_OBJS := $(HOOK_SRCS:profiler/hook/%.c=$(OUT)/hook/%.o)
+HOOK_LIB := $(OUT)/libconvprof-hook.so
+
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 
@@ -65,11 +70,23 @@ MANPAGES := $(wildcard man/*.1)
 .PHONY: all check run install uninstall clean deps deps-build tests bench net-bench
 .DELETE_ON_ERROR:
 
-all: convprof
+all: convprof $(HOOK_LIB)
 
 convprof: $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+# libconvprof-hook.so: loaded into a profiled application (LD_PRELOAD and as
+# oneDNN's ITT collector) and by the built-in runner; position-independent,
+# nothing exported but the __itt_* and cp_* entry points.
+$(OUT)/hook/%.o: profiler/hook/%.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(HOOK_LIB): $(HOOK_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -shared -fPIC -o $@ $^ $(LDFLAGS) -ldl -lpthread
 
 $(OUT)/%.o: %.c
 	$(call msg,CC,$<)
@@ -134,7 +151,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory convprof tests
 	$(Q)tests/run-tests.sh
 
-tests: convprof $(UNIT_BINS)
+tests: convprof $(HOOK_LIB) $(UNIT_BINS)
 
 # The main job: ResNet-50 with the defaults (f32, blocked layout, fused,
 # one pinned worker per core), per layer.
@@ -150,16 +167,18 @@ bench: deps-build
 	$(Q)$(MAKE) --no-print-directory convprof net-bench
 	/usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
 
-install: convprof
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: convprof $(HOOK_LIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR)/convprof
 	install -m 755 convprof $(DESTDIR)$(BINDIR)/convprof
+	install -m 755 $(HOOK_LIB) $(DESTDIR)$(LIBDIR)/convprof/libconvprof-hook.so
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/convprof
+	rm -f $(DESTDIR)$(BINDIR)/convprof $(DESTDIR)$(LIBDIR)/convprof/libconvprof-hook.so
+	-rmdir $(DESTDIR)$(LIBDIR)/convprof 2>/dev/null
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
 
 clean:
 	rm -rf $(OUT) convprof tests/out
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(HOOK_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -62,6 +62,15 @@ struct cp_stack_rec {
 	char event[48];		/* the sampling event, "cpu-clock" */
 };
 
+/* One worker's part of one layer in one kept iteration (record --timeline). */
+struct cp_slice {
+	int iteration;		/* 0 = the first kept iteration */
+	int layer;		/* row index */
+	int worker;
+	double begin_us;	/* from the start of the first kept iteration */
+	double dur_us;
+};
+
 struct cp_machine_rec {
 	char cpu_model[128];
 	char isa[256];		/* "avx512f avx512_vnni avx512_bf16 ..." */
@@ -117,6 +126,17 @@ struct cp_run {
 
 	int nstacks;
 	struct cp_stack_rec *stacks;
+
+	/*
+	 * Per layer and worker, the worker's busy time per inference in ms: its
+	 * part of the layer's parallel work, from oneDNN's ITT task begin/end
+	 * on that worker. [(nlayers + 1) * nthreads], row nlayers = (other);
+	 * NULL when not measured, NaN where unknown. Wait = layer time - busy.
+	 */
+	double *busy_ms;
+
+	int nslices;		/* the timeline, in time order per worker */
+	struct cp_slice *slices;
 };
 
 /* A new, empty run (NaN where unknown). Free with cp_run_free(). */
@@ -151,6 +171,17 @@ static inline double *cp_run_thread_count(struct cp_run *run, int layer,
 	return &run->thread_counts[((long)layer * run->nthreads + thread) *
 				   run->nevents + ev];
 }
+
+/* Allocate busy_ms for the current layers and threads (NaN). */
+void cp_run_set_busy(struct cp_run *run);
+
+static inline double *cp_run_busy(struct cp_run *run, int layer, int thread)
+{
+	return &run->busy_ms[(long)layer * run->nthreads + thread];
+}
+
+/* Append a timeline slice. */
+void cp_run_add_slice(struct cp_run *run, const struct cp_slice *s);
 
 /* Append a sample stack (frames copied). */
 void cp_run_add_stack(struct cp_run *run, int layer, const char *frames,

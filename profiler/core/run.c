@@ -43,6 +43,8 @@ void cp_run_free(struct cp_run *run)
 	free(run->total_counts);
 	free(run->thread_recs);
 	free(run->thread_counts);
+	free(run->busy_ms);
+	free(run->slices);
 	free(run);
 }
 
@@ -135,6 +137,24 @@ void cp_run_set_threads(struct cp_run *run, int nthreads)
 	run->thread_counts = nan_array((size_t)(run->nlayers + 1) *
 				       (size_t)(nthreads ? nthreads : 1) *
 				       (size_t)(run->nevents ? run->nevents : 1));
+	if (run->busy_ms)
+		cp_run_set_busy(run);
+}
+
+void cp_run_set_busy(struct cp_run *run)
+{
+	free(run->busy_ms);
+	run->busy_ms = nan_array((size_t)(run->nlayers + 1) *
+				 (size_t)(run->nthreads ? run->nthreads : 1));
+}
+
+void cp_run_add_slice(struct cp_run *run, const struct cp_slice *s)
+{
+	/* doubling: a timeline of a few iterations x layers x workers */
+	if ((run->nslices & (run->nslices - 1)) == 0)
+		run->slices = xrealloc(run->slices, (size_t)(run->nslices ? 2 * run->nslices : 1) *
+				       sizeof(*run->slices));
+	run->slices[run->nslices++] = *s;
 }
 
 void cp_run_add_stack(struct cp_run *run, int layer, const char *frames,
