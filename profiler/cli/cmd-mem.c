@@ -67,8 +67,6 @@ static const char *const mem_usage[] = {
 	NULL,
 };
 
-static const char *const precision_choices[] = { "f32", "bf16", "int8", NULL };
-
 static int element_size(const char *precision)
 {
 	return strcmp(precision, "int8") == 0 ? 1 : strcmp(precision, "bf16") == 0 ? 2 : 4;

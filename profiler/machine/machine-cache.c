@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "reports/json-out.h"
 #include "machine/machine.h"
+#include "util/json.h"
 #include "util/util.h"
 
 static const char *const peak_field[MACHINE_NPREC] = {

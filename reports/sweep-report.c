@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "reports/json-out.h"
-#include "study/sweep.h"
+#include "reports/sweep-out.h"
 #include "reports/table.h"
 #include "util/util.h"
 
