@@ -432,7 +432,6 @@ static int section_begin(struct cfg_parser *p, int line, char *hdr)
 	l->filters = 1;
 	l->output = 1;
 	l->from = -1;
-	l->last_use = -1;
 	if (l->kind == LK_UPSAMPLE)
 		l->stride = 2;
 	if (l->kind == LK_MAXPOOL)

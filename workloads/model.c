@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "workloads/graph.h"
 #include "workloads/model.h"
 #include "util/util.h"
 
@@ -29,26 +30,6 @@ const char *activation_name(enum activation a)
 	};
 
 	return (unsigned)a < ARRAY_SIZE(names) ? names[a] : "unknown";
-}
-
-int model_layer_inputs(const struct model *m, int i, int idx[MODEL_MAX_ROUTES])
-{
-	const struct layer *l = &m->layers[i];
-	int k;
-
-	switch (l->kind) {
-	case LK_ROUTE:
-		for (k = 0; k < l->nroutes; k++)
-			idx[k] = l->routes[k];
-		return l->nroutes;
-	case LK_SHORTCUT:
-		idx[0] = i - 1;
-		idx[1] = l->from;
-		return 2;
-	default:
-		idx[0] = i - 1;
-		return 1;
-	}
 }
 
 /*
@@ -154,7 +135,7 @@ static enum shape_fail layer_shape(struct model *m, int i, char *why, size_t len
 		}
 		break;
 	case LK_ROUTE:
-		model_layer_inputs(m, i, idx);
+		graph_inputs(m, i, idx);
 		l->out = *out_of(m, idx[0]);
 		for (k = 1; k < l->nroutes; k++) {
 			b = out_of(m, idx[k]);
@@ -192,30 +173,6 @@ static enum shape_fail layer_shape(struct model *m, int i, char *why, size_t len
 	return SHAPE_OK;
 }
 
-/*
- * last_use: the last layer that reads each output. The model's results (its
- * final layer, and what every yolo layer reads) are used to the end.
- */
-static void model_liveness(struct model *m)
-{
-	int i, k, n, idx[MODEL_MAX_ROUTES];
-
-	for (i = 0; i < m->n; i++)
-		m->layers[i].last_use = i;
-	for (i = 0; i < m->n; i++) {
-		n = model_layer_inputs(m, i, idx);
-		for (k = 0; k < n; k++) {
-			if (idx[k] < 0)
-				continue;
-			if (m->layers[i].kind == LK_YOLO)
-				m->layers[idx[k]].last_use = m->n - 1;
-			else
-				m->layers[idx[k]].last_use = MAX(m->layers[idx[k]].last_use, i);
-		}
-	}
-	m->layers[m->n - 1].last_use = m->n - 1;
-}
-
 /* The largest total stride of any layer: sizes that are multiples of it fit. */
 static int model_downsample(const struct model *m)
 {
@@ -225,7 +182,7 @@ static int model_downsample(const struct model *m)
 	for (i = 0; i < m->n; i++) {
 		const struct layer *l = &m->layers[i];
 
-		n = model_layer_inputs(m, i, idx);
+		n = graph_inputs(m, i, idx);
 		for (s = 1, k = 0; k < n; k++)
 			s = MAX(s, idx[k] < 0 ? 1 : stride[idx[k]]);
 		if (l->kind == LK_CONV || l->kind == LK_MAXPOOL)
@@ -279,7 +236,6 @@ int model_shape(struct model *m, int w, int h, int batch)
 	f = model_shape_layers(m, &bad, why, sizeof(why));
 	if (f == SHAPE_OK) {
 		m->batch = batch;
-		model_liveness(m);
 		return 0;
 	}
 
