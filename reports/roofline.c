@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/json-out.h"
+#include "util/json.h"
 #include "reports/roofline.h"
 #include "util/util.h"
 

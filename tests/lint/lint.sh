@@ -190,7 +190,7 @@ else
 			$2 == "U" { print "U", o, $1; next }
 			$2 ~ /^[TDBRVWCG]$/ { print "D", o, $1 }'
 	done >"$found.nm"
-	awk -v build="${BUILD#"$TOP"/}" '
+	awk '
 	$1 == "D" { def[$3] = $2; next }
 	$1 == "U" { use[NR] = $2 " " $3 }
 	END {
@@ -210,8 +210,10 @@ else
 	}' "$found.nm" >"$found.pairs" 2>"$found.edges"
 	while read -r _ a b sab sba; do
 		sa=$(src_of "$a")
-		# a use is shown at the first line of the source naming the symbol
-		la=$(grep -nw -- "$sab" "$sa" 2>/dev/null | head -1 | cut -d: -f1)
+		# a use is shown at the first line of the source naming the
+		# symbol outside a comment
+		la=$(grep -nw -- "$sab" "$sa" 2>/dev/null |
+			grep -v '^[0-9]*:[[:space:]]*\(/\*\|\*\|//\)' | head -1 | cut -d: -f1)
 		echo "lint: $sa:${la:-1}: cycle: $a uses '$sab' from $b, and $b uses '$sba' from $a: move what both need into the lower one or a new file"
 	done <"$found.pairs" >>"$found"
 	# longer loops: tsort names the objects of one it finds
