@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/json-out.h"
+#include "util/json.h"
 #include "reports/sweep-out.h"
 #include "reports/table.h"
 #include "util/util.h"
