@@ -20,22 +20,7 @@
 /* 4 significant digits with an SI suffix: counts stay readable in a table. */
 static void fmt_count(char *buf, size_t len, double v)
 {
-	static const char *const sfx[] = { "", "K", "M", "G", "T" };
-	unsigned s = 0;
-
-	if (isnan(v)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	if (fabs(v) < 10000) {
-		snprintf(buf, len, v == floor(v) ? "%.0f" : "%.1f", v);
-		return;
-	}
-	while (fabs(v) >= 1000 && s + 1 < ARRAY_SIZE(sfx)) {
-		v /= 1000;
-		s++;
-	}
-	snprintf(buf, len, fabs(v) >= 100 ? "%.1f%s" : "%.2f%s", v, sfx[s]);
+	fmt_si(buf, len, v, 0);
 }
 
 static void fmt_num(char *buf, size_t len, double v, const char *fmt)

@@ -239,6 +239,29 @@ int parse_long_list(const char *s, long min, long max, long **out)
 	return (int)n;
 }
 
+char *fmt_si(char *buf, size_t len, double v, int sign)
+{
+	static const char *const sfx[] = { "", "K", "M", "G", "T", "P", "E" };
+	unsigned s = 0;
+
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	if (fabs(v) < 10000) {
+		snprintf(buf, len, v == floor(v) ? (sign ? "%+.0f" : "%.0f")
+						 : (sign ? "%+.1f" : "%.1f"), v);
+		return buf;
+	}
+	while (fabs(v) >= 1000 && s + 1 < ARRAY_SIZE(sfx)) {
+		v /= 1000;
+		s++;
+	}
+	snprintf(buf, len, fabs(v) >= 100 ? (sign ? "%+.1f%s" : "%.1f%s")
+					  : (sign ? "%+.2f%s" : "%.2f%s"), v, sfx[s]);
+	return buf;
+}
+
 char *fmt_bytes(char *buf, size_t len, uint64_t bytes)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
