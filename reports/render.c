@@ -355,30 +355,76 @@ static void print_header(const struct cp_run *run, FILE *fp,
 	fputc('\n', fp);
 }
 
-static void print_table(const struct cp_run *run, FILE *fp,
-			const struct render_opts *o, const int *order, int n,
-			enum section sec)
+/* A row of the eBPF table with nothing in any of its columns. */
+static int ebpf_row_zero(const struct cp_run *run, int layer)
 {
-	int csv = o->format == FMT_CSV, i;
+	int i;
+
+	for (i = 0; i < run->nevents && i < 256; i++) {
+		double v = *cp_run_count((struct cp_run *)run, layer, i);
+
+		if (shown(run, i, SEC_EBPF) && v != 0 && !isnan(v))
+			return 0;
+	}
+	return 1;
+}
+
+/* Returns how many of the @n layers it left out (eBPF: rows of zeros). */
+static int print_table(const struct cp_run *run, FILE *fp,
+		       const struct render_opts *o, const int *order, int n,
+		       enum section sec)
+{
+	int csv = o->format == FMT_CSV, i, skipped = 0;
 	struct table *t = table_new();
 	struct columns c;
 
 	add_columns(t, run, &c, csv, sec);
 	for (i = 0; i < n; i++) {
+		if (sec == SEC_EBPF && ebpf_row_zero(run, order[i])) {
+			skipped++;
+			continue;
+		}
 		fill_row(t, run, order[i], &c, csv);
 		if (o->per_thread)
 			fill_thread_rows(t, run, order[i], &c, csv);
 	}
-	fill_row(t, run, run->nlayers, &c, csv);
-	if (o->per_thread)
-		fill_thread_rows(t, run, run->nlayers, &c, csv);
+	if (sec != SEC_EBPF || !ebpf_row_zero(run, run->nlayers)) {
+		fill_row(t, run, run->nlayers, &c, csv);
+		if (o->per_thread)
+			fill_thread_rows(t, run, run->nlayers, &c, csv);
+	}
 	fill_total(t, run, &c, csv);
 	table_print(t, fp, o->format, 0);
 	table_free(t);
+	return skipped;
 }
 
-/* "zero in every row: a, b" for the columns text folded away */
-static void print_zero_events(const struct cp_run *run, FILE *fp)
+/*
+ * "... 43 more layers, 12.3% of the time ('--top 0' shows all)": what a
+ * hotspots-first table left out, so nobody mistakes the top for the whole.
+ */
+static void print_more(const struct cp_run *run, FILE *fp,
+		       const struct render_opts *o, const int *order, int n)
+{
+	double ms = 0;
+	int i;
+
+	if (n >= run->nlayers)
+		return;
+	for (i = n; i < run->nlayers; i++)
+		ms += row_time(run, order[i]);
+	fprintf(fp, "... %d more %s%s, %.1f%% of the time ('--top 0' shows all)\n",
+		run->nlayers - n, o->row_noun ? o->row_noun : "layer",
+		run->nlayers - n == 1 ? "" : "s",
+		run->latency_ms > 0 ? ms / run->latency_ms * 100 : 0.0);
+}
+
+/*
+ * "zero in every row: a, b" for the columns text folded away, and the
+ * layers the eBPF table left out for having only zeros
+ */
+static void print_zero_events(const struct cp_run *run, FILE *fp,
+			      const struct render_opts *o, int zero_rows)
 {
 	int i, n = 0;
 
@@ -388,7 +434,11 @@ static void print_zero_events(const struct cp_run *run, FILE *fp)
 		fprintf(fp, "%s%s", n++ ? ", " : "\nzero in every row: ",
 			run->events[i].name);
 	}
-	if (n)
+	if (zero_rows)
+		fprintf(fp, "%szero in every eBPF column: %d %s%s (not shown)",
+			n ? "; " : "\n", zero_rows, o->row_noun ? o->row_noun : "layer",
+			zero_rows == 1 ? "" : "s");
+	if (n || zero_rows)
 		fputc('\n', fp);
 }
 
@@ -404,24 +454,27 @@ static int has_ebpf_columns(const struct cp_run *run)
 
 int render_run(const struct cp_run *run, FILE *fp, const struct render_opts *o)
 {
-	int csv = o->format == FMT_CSV, i, n, *order;
+	int csv = o->format == FMT_CSV, i, n, top, zero_rows = 0, *order;
 
 	if (o->format == FMT_JSON)
 		return json_print(run_to_json(run, o), fp);
 	if (!csv && !o->no_header)
 		print_header(run, fp, o);
 	order = xcalloc((size_t)(run->nlayers ? run->nlayers : 1), sizeof(int));
-	render_order(run, o->sort, order);
-	n = o->top > 0 && o->top < run->nlayers ? o->top : run->nlayers;
+	/* text leads with the hotspots; CSV keeps every row in execution order */
+	render_order(run, o->sort ? o->sort : csv ? NULL : "time", order);
+	top = o->top >= 0 ? o->top : csv ? 0 : RENDER_TOP_DEFAULT;
+	n = top > 0 && top < run->nlayers ? top : run->nlayers;
 	if (csv) {
 		print_table(run, fp, o, order, n, SEC_ALL);
 	} else {
 		print_table(run, fp, o, order, n, SEC_COUNTERS);
+		print_more(run, fp, o, order, n);
 		if (has_ebpf_columns(run)) {
 			fprintf(fp, "\neBPF, per inference (faults:first:*: the cold first iteration)\n");
-			print_table(run, fp, o, order, n, SEC_EBPF);
+			zero_rows = print_table(run, fp, o, order, n, SEC_EBPF);
 		}
-		print_zero_events(run, fp);
+		print_zero_events(run, fp, o, zero_rows);
 	}
 	free(order);
 	if (!csv && run->nthreads && !o->no_header) {

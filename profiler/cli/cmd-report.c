@@ -77,12 +77,12 @@ static int list_runs(const struct report_opts *o)
 
 static int check_options(const struct report_opts *o, int folded)
 {
-	if (o->list && (o->run || o->by || o->sort || o->top || o->weight ||
+	if (o->list && (o->run || o->by || o->sort || o->top >= 0 || o->weight ||
 			o->per_thread || folded))
 		return usage_error(report_usage, "--list takes only -i and --format");
 	if (o->weight && !folded)
 		return usage_error(report_usage, "--weight applies to --format folded");
-	if (folded && (o->by || o->sort || o->top || o->per_thread))
+	if (folded && (o->by || o->sort || o->top >= 0 || o->per_thread))
 		return usage_error(report_usage, "--by, --sort, --top and --per-thread "
 				   "apply to the table formats, not to folded");
 	return 0;
@@ -90,7 +90,7 @@ static int check_options(const struct report_opts *o, int folded)
 
 int cmd_report(int argc, const char **argv)
 {
-	struct report_opts o = { .input = STORE_DEFAULT_PATH, .format = "text" };
+	struct report_opts o = { .input = STORE_DEFAULT_PATH, .format = "text", .top = -1 };
 	const struct option options[] = {
 		OPT_STRING('i', "input", &o.input, "<file>",
 			   "recording to read (default convprof.db)"),
@@ -98,8 +98,9 @@ int cmd_report(int argc, const char **argv)
 		OPT_CHOICE(0, "by", &o.by, group_by_choices, "<field>",
 			   "one row per layout, kind, impl or stage instead of per layer"),
 		OPT_STRING(0, "sort", &o.sort, "<keys>",
-			   "sort rows by keys, largest first: time, flops, an event, ..."),
-		OPT_INTEGER(0, "top", &o.top, 1, 1000000, "<n>", "only the first n rows"),
+			   "sort rows by keys, largest first: time (text default), index (execution order), flops, an event, ..."),
+		OPT_INTEGER(0, "top", &o.top, 0, 1000000, "<n>",
+			    "only the first n rows (text default 15; 0: all)"),
 		OPT_CHOICE(0, "format", &o.format, report_formats, "<fmt>",
 			   "output format: text, csv, json or folded"),
 		OPT_STRING(0, "weight", &o.weight, "<event>",
@@ -161,6 +162,7 @@ int cmd_report(int argc, const char **argv)
 		group_by_parse(o.by, &by);
 		grouped = group_run(run, by);
 		shown = grouped;
+		ro.row_noun = "group";
 		if (!ro.sort)
 			ro.sort = "time";
 	}

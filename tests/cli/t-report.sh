@@ -42,6 +42,7 @@ golden report.txt "$CP" report -i $DB --run 1
 golden report.csv "$CP" report -i $DB --run 1 --format csv
 golden report.json "$CP" report -i $DB --run 1 --format json
 golden report-top.txt "$CP" report -i $DB --run 2 --sort time --top 3
+golden report-index.txt "$CP" report -i $DB --run 1 --sort index
 golden report-by-layout.txt "$CP" report -i $DB --run 1 --by layout
 golden report-by-kind.csv "$CP" report -i $DB --run 3 --by kind --format csv
 golden report-per-thread.csv "$CP" report -i $DB --run 1 --per-thread --format csv
@@ -49,6 +50,12 @@ golden report-list.txt "$CP" report -i $DB --list
 golden report.folded "$CP" report -i $DB --run 1 --format folded
 golden report-faults.folded "$CP" report -i $DB --run 3 --format folded --weight page-faults
 
+run "$CP" report -i $DB --run 1 --top 0
+ok "--top 0: every layer and no '... more' line" \
+	sh -c 'printf "%s\n" "$1" | grep -c "^[0-6]  " | grep -qx 7 && ! printf "%s\n" "$1" | grep -q "more layers"' _ "$out"
+run "$CP" report -i $DB --run 1 --top 2
+ok "--top 2: the two hottest, then one line for the 5 others" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^1  conv1 " && printf "%s\n" "$1" | grep -qx "\.\.\. 5 more layers, 28\.9% of the time ('"'"'--top 0'"'"' shows all)"' _ "$out"
 run "$CP" report -i $DB
 ok "the latest run is the default (run 5, partial)" \
 	sh -c 'printf "%s\n" "$1" | grep -q "^run: 5 of" && printf "%s\n" "$1" | grep -q PARTIAL' _ "$out"
