@@ -300,11 +300,65 @@ static int print_json(const struct diff_view *d, FILE *fp)
 	return json_print(root, fp);
 }
 
+/* "not compared: a, b (reason)": one line per distinct reason */
+static void print_not_compared(const struct diff_view *d, FILE *fp)
+{
+	const struct cp_run *r[2] = { d->a, d->b };
+	const char *lab[2] = { d->la, d->lb };
+	char (*why)[320] = NULL;
+	const char **name = NULL;
+	int i, e, j, k, n = 0, shown;
+
+	/* events one run has but the other did not count: no column, a reason */
+	for (i = 0; i < 2; i++) {
+		for (e = 0; e < r[i]->nevents; e++) {
+			const struct cp_event_info *ev = &r[i]->events[e];
+			int o = cp_run_event_index(r[!i], ev->name);
+			const struct cp_event_info *oe = o >= 0 ? &r[!i]->events[o] : NULL;
+
+			if (ev->supported && oe && oe->supported)
+				continue;	/* compared */
+			if (i == 1 && oe)
+				continue;	/* said from A's side */
+			why = xrealloc(why, (size_t)(n + 1) * sizeof(*why));
+			name = xrealloc(name, (size_t)(n + 1) * sizeof(*name));
+			name[n] = ev->name;
+			if (!ev->supported && oe && !oe->supported &&
+			    strcmp(ev->reason, oe->reason) == 0)
+				snprintf(why[n], sizeof(*why), "not supported in either run: %s",
+					 ev->reason);
+			else if (!ev->supported)
+				snprintf(why[n], sizeof(*why), "not supported in %s: %s",
+					 lab[i], ev->reason);
+			else if (oe)
+				snprintf(why[n], sizeof(*why), "not supported in %s: %s",
+					 lab[!i], oe->reason);
+			else
+				snprintf(why[n], sizeof(*why), "counted in %s only", lab[i]);
+			n++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(why[j], why[i]) == 0)
+				break;
+		if (j < i)
+			continue;
+		fprintf(fp, "not compared: ");
+		for (k = i, shown = 0; k < n; k++)
+			if (strcmp(why[k], why[i]) == 0)
+				fprintf(fp, "%s%s", shown++ ? ", " : "", name[k]);
+		fprintf(fp, " (%s)\n", why[i]);
+	}
+	free(why);
+	free(name);
+}
+
 static void print_text_header(const struct diff_view *d, FILE *fp)
 {
 	const struct cp_run *r[2] = { d->a, d->b };
 	const char *lab[2] = { d->la, d->lb };
-	int i, e, j, n;
+	int i;
 
 	fprintf(fp, "%s\n", d->summary);
 	for (i = 0; i < 2; i++)
@@ -313,28 +367,215 @@ static void print_text_header(const struct diff_view *d, FILE *fp)
 		       (long long)r[i]->id, r[i]->time, r[i]->model, r[i]->width, r[i]->height, r[i]->batch,
 		       r[i]->precision, r[i]->layout, r[i]->fusion ? "on" : "off",
 		       r[i]->threads, r[i]->latency_ms, r[i]->partial ? " (PARTIAL)" : "");
-	/* events one run has but the other did not count: no column, a reason */
-	for (i = 0; i < 2; i++) {
-		for (e = 0; e < r[i]->nevents; e++) {
-			const struct cp_event_info *ev = &r[i]->events[e];
-
-			for (j = 0, n = 0; j < d->c.nev; j++)
-				n += strcmp(d->a->events[d->c.ev_a[j]].name, ev->name) == 0;
-			if (n || (i == 1 && cp_run_event_index(d->a, ev->name) >= 0))
-				continue;
-			if (!ev->supported)
-				fprintf(fp, "not compared: %s (not supported in %s: %s)\n", ev->name,
-				       lab[i], ev->reason);
-			else
-				fprintf(fp, "not compared: %s (counted in %s only)\n", ev->name, lab[i]);
-		}
+	print_not_compared(d, fp);
+	if (d->ntext_ev < d->c.nev) {
+		fprintf(fp, "events: ");
+		for (i = 0; i < d->ntext_ev; i++)
+			fprintf(fp, "%s%s", i ? ", " : "",
+				d->a->events[d->c.ev_a[d->text_ev[i]]].name);
+		fprintf(fp, "%s(%d of %d counted in both; '-e <events>' or '--format csv' for the others)\n",
+			d->ntext_ev ? " " : "time only ", d->ntext_ev, d->c.nev);
 	}
 	fputc('\n', fp);
 }
 
+/* Text: the time (A, B, delta, B/A), then A, B and B/A of each chosen event. */
+static void text_row(struct table *t, const struct diff_view *d,
+		     const struct compare_row *r, const char *name,
+		     const int *evs, int nev)
+{
+	char buf[64];
+	int e, col;
+
+	table_add_row(t);
+	table_set(t, 0, "%s", name);
+	if (r->a >= 0 && r->a < d->a->nlayers)
+		table_set(t, 1, "%s", d->a->layers[r->a].kind);
+	if (r->b >= 0 && r->b < d->b->nlayers)
+		table_set(t, 1, "%s", d->b->layers[r->b].kind);
+	set_measure(t, 2, row_value(d, r, -1, 1), row_value(d, r, -1, 0), 1, 0);
+	for (e = 0; e < nev; e++) {
+		double va = row_value(d, r, evs[e], 1), vb = row_value(d, r, evs[e], 0);
+
+		col = 6 + 3 * e;
+		fmt_val(buf, sizeof(buf), va, 0, 0);
+		table_set(t, col, "%s", buf);
+		fmt_val(buf, sizeof(buf), vb, 0, 0);
+		table_set(t, col + 1, "%s", buf);
+		fmt_ratio(buf, sizeof(buf), va, vb, 0);
+		table_set(t, col + 2, "%s", buf);
+	}
+	if (r->a < 0)
+		table_set(t, 6 + 3 * nev, "only in %s", d->lb);
+	else if (r->b < 0)
+		table_set(t, 6 + 3 * nev, "only in %s", d->la);
+}
+
+static struct table *text_table(const struct diff_view *d, const int *evs, int nev)
+{
+	struct table *t = table_new();
+	struct compare_row other = { d->a->nlayers, d->b->nlayers };
+	char buf[64], h[160];
+	int i, e;
+
+	table_add_column(t, "layer", ALIGN_LEFT);
+	table_add_column(t, "kind", ALIGN_LEFT);
+	table_add_column(t, "ms A", ALIGN_RIGHT);
+	table_add_column(t, "ms B", ALIGN_RIGHT);
+	table_add_column(t, "delta", ALIGN_RIGHT);
+	table_add_column(t, "B/A", ALIGN_RIGHT);
+	for (e = 0; e < nev; e++) {
+		const char *name = d->a->events[d->c.ev_a[evs[e]]].name;
+
+		snprintf(h, sizeof(h), "%s A", name);
+		table_add_column(t, h, ALIGN_RIGHT);
+		snprintf(h, sizeof(h), "%s B", name);
+		table_add_column(t, h, ALIGN_RIGHT);
+		snprintf(h, sizeof(h), "%s B/A", name);
+		table_add_column(t, h, ALIGN_RIGHT);
+	}
+	table_add_column(t, "", ALIGN_LEFT);
+	for (i = 0; i < d->c.n; i++)
+		text_row(t, d, &d->c.rows[i], row_layer(d, &d->c.rows[i])->name, evs, nev);
+	text_row(t, d, &other, "(other)", evs, nev);
+	table_add_row(t);
+	table_set(t, 0, "total");
+	set_measure(t, 2, d->a->latency_ms, d->b->latency_ms, 1, 0);
+	for (e = 0; e < nev; e++) {
+		double va = d->a->total_counts[d->c.ev_a[evs[e]]];
+		double vb = d->b->total_counts[d->c.ev_b[evs[e]]];
+
+		fmt_val(buf, sizeof(buf), va, 0, 0);
+		table_set(t, 6 + 3 * e, "%s", buf);
+		fmt_val(buf, sizeof(buf), vb, 0, 0);
+		table_set(t, 6 + 3 * e + 1, "%s", buf);
+		fmt_ratio(buf, sizeof(buf), va, vb, 0);
+		table_set(t, 6 + 3 * e + 2, "%s", buf);
+	}
+	return t;
+}
+
+/* The widest line of @t as text. */
+static size_t table_width(const struct table *t)
+{
+	char *buf = NULL, *p, *nl;
+	size_t len = 0, w = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		return 0;
+	table_print(t, fp, FMT_TEXT, 0);
+	fclose(fp);
+	for (p = buf; p && *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		if ((size_t)(nl - p) > w)
+			w = (size_t)(nl - p);
+		if (!*nl)
+			break;
+	}
+	free(buf);
+	return w;
+}
+
+/* How much an event differs between the runs: sum of |B - A| over the rows, by the larger total. */
+static double ev_change(const struct diff_view *d, int ev)
+{
+	double ta = d->a->total_counts[d->c.ev_a[ev]], tb = d->b->total_counts[d->c.ev_b[ev]];
+	double sum = 0, m = fmax(fabs(ta), fabs(tb));
+	int i;
+
+	for (i = 0; i < d->c.n; i++) {
+		double va = row_value(d, &d->c.rows[i], ev, 1);
+		double vb = row_value(d, &d->c.rows[i], ev, 0);
+
+		if (!isnan(va) && !isnan(vb))
+			sum += fabs(vb - va);
+	}
+	return m > 0 && isfinite(m) ? sum / m : 0;
+}
+
+static const struct diff_view *rank_ctx;
+
+static int cmp_change(const void *x, const void *y)
+{
+	double p = ev_change(rank_ctx, *(const int *)x), q = ev_change(rank_ctx, *(const int *)y);
+
+	if (p != q)
+		return p > q ? -1 : 1;
+	return *(const int *)x - *(const int *)y;
+}
+
+/* -e: the events named, each counted in both runs ("none": time only). */
+static int select_named(struct diff_view *d, const char *events)
+{
+	char *copy = xstrdup(events), *tok, *save = NULL;
+	int e, err = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "none") == 0)
+			continue;
+		for (e = 0; e < d->c.nev; e++)
+			if (strcmp(d->a->events[d->c.ev_a[e]].name, tok) == 0)
+				break;
+		if (e == d->c.nev) {
+			char list[1024] = "";
+			size_t n = 0;
+			int k;
+
+			for (k = 0; k < d->c.nev && n < sizeof(list); k++)
+				n += snprintf(list + n, sizeof(list) - n, "%s%s", k ? ", " : "",
+					      d->a->events[d->c.ev_a[k]].name);
+			err = cp_error(-EINVAL, "event '%s' was not counted in both runs (both counted: %s)",
+				       tok, d->c.nev ? list : "none");
+		} else {
+			d->text_ev[d->ntext_ev++] = e;
+		}
+	}
+	free(copy);
+	return err;
+}
+
+/*
+ * The events text shows: @events, or task-clock then those that changed
+ * most, as many as fit in DIFF_TEXT_WIDTH columns.
+ */
+static int select_events(struct diff_view *d, const char *events)
+{
+	int *cand, n = 0, e, i;
+
+	d->text_ev = xcalloc((size_t)(d->c.nev ? d->c.nev : 1), sizeof(int));
+	d->ntext_ev = 0;
+	if (events)
+		return select_named(d, events);
+	cand = xcalloc((size_t)(d->c.nev ? d->c.nev : 1), sizeof(int));
+	for (e = 0; e < d->c.nev; e++) {
+		if (strcmp(d->a->events[d->c.ev_a[e]].name, "task-clock") == 0)
+			d->text_ev[d->ntext_ev++] = e;
+		else if (ev_change(d, e) > 0)
+			cand[n++] = e;
+	}
+	rank_ctx = d;
+	qsort(cand, (size_t)n, sizeof(int), cmp_change);
+	rank_ctx = NULL;
+	for (i = 0; i < n; i++) {
+		struct table *t;
+		size_t w;
+
+		d->text_ev[d->ntext_ev] = cand[i];
+		t = text_table(d, d->text_ev, d->ntext_ev + 1);
+		w = table_width(t);
+		table_free(t);
+		if (w > DIFF_TEXT_WIDTH)
+			break;
+		d->ntext_ev++;
+	}
+	free(cand);
+	return 0;
+}
+
 int diff_view_init(struct diff_view *d, const struct cp_run *a,
 		   const struct cp_run *b, const char *name_a, const char *name_b,
-		   const char *sort)
+		   const char *sort, const char *events)
 {
 	int err;
 
@@ -351,6 +592,11 @@ int diff_view_init(struct diff_view *d, const struct cp_run *a,
 	sort_ctx = d;
 	qsort(d->c.rows, (size_t)d->c.n, sizeof(*d->c.rows), cmp_rows);
 	sort_ctx = NULL;
+	err = select_events(d, events);
+	if (err) {
+		diff_view_release(d);
+		return err;
+	}
 	compare_summary(a, b, &d->c, d->la, d->lb, d->summary, sizeof(d->summary));
 	return 0;
 }
@@ -358,14 +604,22 @@ int diff_view_init(struct diff_view *d, const struct cp_run *a,
 void diff_view_release(struct diff_view *d)
 {
 	compare_release(&d->c);
+	free(d->text_ev);
+	d->text_ev = NULL;
 }
 
 int diff_render(const struct diff_view *d, FILE *fp, enum cp_format fmt)
 {
 	if (fmt == FMT_JSON)
 		return print_json(d, fp);
-	if (fmt == FMT_TEXT)
+	if (fmt == FMT_TEXT) {
+		struct table *t = text_table(d, d->text_ev, d->ntext_ev);
+
 		print_text_header(d, fp);
-	print_table(d, fp, fmt);
+		table_print(t, fp, FMT_TEXT, 0);
+		table_free(t);
+	} else {
+		print_table(d, fp, fmt);
+	}
 	return ferror(fp) ? -EIO : 0;
 }

@@ -19,13 +19,16 @@ struct diff_opts {
 	const char *input;
 	const char *sort;
 	const char *format;
+	const char *events;
 };
 
 static const char *const diff_usage[] = {
-	"convprof diff [-i <file>] [<a> <b>] [--sort <key>] [--format <fmt>]",
+	"convprof diff [-i <file>] [<a> <b>] [-e <events>] [--sort <key>] [--format <fmt>]",
 	"",
-	"Compare two recorded runs layer by layer: time and every event counted in",
-	"both, with the change and the ratio B/A. A and B are run ids in the -i",
+	"Compare two recorded runs layer by layer: time and the events counted in",
+	"both, with the change and the ratio B/A. Text shows task-clock and the",
+	"events that changed most, as many as fit 200 columns (-e chooses); CSV",
+	"and JSON show every event. A and B are run ids in the -i",
 	"file, files (their latest run) or FILE:ID; without them, the last two",
 	"runs of the file. Runs of different models or image sizes are refused.",
 	NULL,
@@ -73,6 +76,8 @@ int cmd_diff(int argc, const char **argv)
 			   "recording that run ids refer to (default convprof.db)"),
 		OPT_STRING(0, "sort", &o.sort, "<key>",
 			   "delta (default: |time change|), ratio, time, name, index or an event"),
+		OPT_STRING('e', "events", &o.events, "<events>",
+			   "text: the events to show (comma list, 'none': time only)"),
 		OPT_FORMAT(&o.format),
 		OPT_END(),
 	};
@@ -93,7 +98,7 @@ int cmd_diff(int argc, const char **argv)
 		goto out;
 	}
 	err = diff_view_init(&d, a, b, nargs == 2 ? argv[0] : NULL,
-			     nargs == 2 ? argv[1] : NULL, o.sort);
+			     nargs == 2 ? argv[1] : NULL, o.sort, o.events);
 	if (err) {
 		status = usage_error(diff_usage, "%s", cp_strerror(err));
 		goto out;

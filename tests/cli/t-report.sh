@@ -129,6 +129,13 @@ ok "and no SVG is left" test ! -e g.svg
 golden diff-layout.txt "$CP" diff -i $DB 1 2
 golden diff-fusion.csv "$CP" diff -i $DB 1 3 --format csv
 golden diff-layout.json "$CP" diff -i $DB 1 2 --format json
+golden diff-events.txt "$CP" diff -i $DB 1 3 -e page-faults,task-clock
+run "$CP" diff -i $DB 1 2 -e none
+ok "diff -e none: time only, and a line saying what is left out" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^layer  *kind  *ms A  *ms B  *delta  *B/A *$" &&
+		printf "%s\n" "$1" | grep -q "^events: time only (0 of 2 counted in both"' _ "$out"
+expect_fail "diff -e of an event not counted in both" "'cycles' was not counted in both runs \\(both counted: task-clock, page-faults\\)" \
+	"$CP" diff -i $DB 1 2 -e cycles
 run "$CP" diff -i $DB 1 2
 ok "diff summary names the layouts" \
 	sh -c 'printf "%s\n" "$1" | head -1 | grep -qx "nhwc vs nchw: 1.06x faster, 2 of 3 conv layers faster"' _ "$out"
