@@ -301,7 +301,7 @@ static int print_json(const struct diff_view *d, FILE *fp)
 }
 
 /* "not compared: a, b (reason)": one line per distinct reason */
-static void print_not_compared(const struct diff_view *d, FILE *fp)
+void diff_print_not_compared(const struct diff_view *d, FILE *fp)
 {
 	const struct cp_run *r[2] = { d->a, d->b };
 	const char *lab[2] = { d->la, d->lb };
@@ -367,7 +367,7 @@ static void print_text_header(const struct diff_view *d, FILE *fp)
 		       (long long)r[i]->id, r[i]->time, r[i]->model, r[i]->width, r[i]->height, r[i]->batch,
 		       r[i]->precision, r[i]->layout, r[i]->fusion ? "on" : "off",
 		       r[i]->threads, r[i]->latency_ms, r[i]->partial ? " (PARTIAL)" : "");
-	print_not_compared(d, fp);
+	diff_print_not_compared(d, fp);
 	if (d->ntext_ev < d->c.nev) {
 		fprintf(fp, "events: ");
 		for (i = 0; i < d->ntext_ev; i++)
@@ -599,6 +599,18 @@ int diff_view_init(struct diff_view *d, const struct cp_run *a,
 	}
 	compare_summary(a, b, &d->c, d->la, d->lb, d->summary, sizeof(d->summary));
 	return 0;
+}
+
+double diff_value(const struct diff_view *d, const struct compare_row *r,
+		  int ev, int is_a)
+{
+	return row_value(d, r, ev, is_a);
+}
+
+const struct cp_layer_rec *diff_row_layer(const struct diff_view *d,
+					  const struct compare_row *r)
+{
+	return row_layer(d, r);
 }
 
 void diff_view_release(struct diff_view *d)

@@ -39,6 +39,20 @@ int diff_view_init(struct diff_view *d, const struct cp_run *a,
 		   const char *sort, const char *events);
 void diff_view_release(struct diff_view *d);
 
+/*
+ * The time (@ev -1) or the @ev-th event both counted of row @r, in A
+ * (@is_a) or B; NaN where that run lacks the layer. (other) is the row
+ * { a->nlayers, b->nlayers }.
+ */
+double diff_value(const struct diff_view *d, const struct compare_row *r,
+		  int ev, int is_a);
+/* The layer a row stands for (B's when both have it). */
+const struct cp_layer_rec *diff_row_layer(const struct diff_view *d,
+					  const struct compare_row *r);
+
+/* "not compared: a, b (reason)", one line per distinct reason. */
+void diff_print_not_compared(const struct diff_view *d, FILE *fp);
+
 /* Print @d as text, CSV or JSON (DESIGN.md). 0, or -EIO when @fp failed. */
 int diff_render(const struct diff_view *d, FILE *fp, enum cp_format fmt);
 

@@ -83,4 +83,22 @@ static inline int derived_available(const struct cp_run *run,
 	return ev_supported(run, d->num) && ev_supported(run, d->den);
 }
 
+static inline int is_ebpf(const struct cp_event_info *e)
+{
+	return strcmp(e->source, "ebpf") == 0;
+}
+
+/* 0 in every row, (other) and the total: measured, and nothing happened. */
+static inline int all_zero(const struct cp_run *run, int ev)
+{
+	int i;
+
+	if (run->total_counts[ev] != 0)
+		return 0;
+	for (i = 0; i <= run->nlayers; i++)
+		if (*cp_run_count((struct cp_run *)run, i, ev) != 0)
+			return 0;
+	return 1;
+}
+
 #endif

@@ -58,24 +58,6 @@ struct columns {
 	int derived_col[ARRAY_SIZE(derived_metrics)];
 };
 
-static int is_ebpf(const struct cp_event_info *e)
-{
-	return strcmp(e->source, "ebpf") == 0;
-}
-
-/* 0 in every row, (other) and the total: measured, and nothing happened. */
-static int all_zero(const struct cp_run *run, int ev)
-{
-	int i;
-
-	if (run->total_counts[ev] != 0)
-		return 0;
-	for (i = 0; i <= run->nlayers; i++)
-		if (*cp_run_count((struct cp_run *)run, i, ev) != 0)
-			return 0;
-	return 1;
-}
-
 static int shown(const struct cp_run *run, int ev, enum section sec)
 {
 	const struct cp_event_info *e = &run->events[ev];
@@ -492,4 +474,10 @@ int render_run(const struct cp_run *run, FILE *fp, const struct render_opts *o)
 		}
 	}
 	return ferror(fp) ? -EIO : 0;
+}
+
+void render_print_header(const struct cp_run *run, FILE *fp,
+			 const struct render_opts *o)
+{
+	print_header(run, fp, o);
 }

@@ -38,6 +38,10 @@ struct render_opts {
 /* Print @run. Returns 0 or -EIO when @fp failed. */
 int render_run(const struct cp_run *run, FILE *fp, const struct render_opts *o);
 
+/* The lines text prints above the table: model, backend, events not counted. */
+void render_print_header(const struct cp_run *run, FILE *fp,
+			 const struct render_opts *o);
+
 /*
  * The stat JSON object of DESIGN.md for @run: {"model", "config", "backend",
  * "events", "iterations", "total", "layers", ...}. The caller owns it.

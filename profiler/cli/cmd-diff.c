@@ -11,6 +11,7 @@
 
 #include "cli/builtin.h"
 #include "reports/diff.h"
+#include "reports/html.h"
 #include "cli/parse-options.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -20,10 +21,14 @@ struct diff_opts {
 	const char *sort;
 	const char *format;
 	const char *events;
+	const char *output;
 };
+
+static const char *const diff_formats[] = { "text", "csv", "json", "html", NULL };
 
 static const char *const diff_usage[] = {
 	"convprof diff [-i <file>] [<a> <b>] [-e <events>] [--sort <key>] [--format <fmt>]",
+	"convprof diff [-i <file>] [<a> <b>] --format html [-o <file>]",
 	"",
 	"Compare two recorded runs layer by layer: time and the events counted in",
 	"both, with the change and the ratio B/A. Text shows task-clock and the",
@@ -39,6 +44,11 @@ static int diff_fail(int err)
 	fflush(stdout);
 	fprintf(stderr, "convprof diff: %s\n", cp_strerror(err));
 	return 1;
+}
+
+static int html_cb(FILE *fp, void *arg)
+{
+	return html_diff_write(arg, fp);
 }
 
 /* The two operands: run ids, files, FILE:ID; none: the last two runs. */
@@ -78,18 +88,24 @@ int cmd_diff(int argc, const char **argv)
 			   "delta (default: |time change|), ratio, time, name, index or an event"),
 		OPT_STRING('e', "events", &o.events, "<events>",
 			   "text: the events to show (comma list, 'none': time only)"),
-		OPT_FORMAT(&o.format),
+		OPT_CHOICE(0, "format", &o.format, diff_formats, "<fmt>",
+			   "output format: text, csv, json or html"),
+		OPT_STRING('o', "output", &o.output, "<file>",
+			   "html: write the page to this file (default standard output)"),
 		OPT_END(),
 	};
 	struct cp_run *a = NULL, *b = NULL;
 	struct diff_view d;
-	int nargs, err, status = 0, inited = 0;
+	int nargs, err, status = 0, inited = 0, html;
 
 	nargs = parse_options(argc, argv, options, diff_usage);
 	if (nargs < 0)
 		return EXIT_USAGE;
 	if (nargs == 1 || nargs > 2)
 		return usage_error(diff_usage, "expected two runs (or none: the last two)");
+	html = strcmp(o.format, "html") == 0;
+	if (o.output && !html)
+		return usage_error(diff_usage, "-o applies to --format html");
 	err = load_pair(&o, nargs, argv, &a, &b);
 	if (!err)
 		err = compare_check(a, b);
@@ -104,7 +120,15 @@ int cmd_diff(int argc, const char **argv)
 		goto out;
 	}
 	inited = 1;
-	diff_render(&d, stdout, format_from_string(o.format));
+	if (html && o.output) {
+		err = file_write_atomic(o.output, html_cb, &d);
+		if (err)
+			status = diff_fail(err);
+	} else if (html) {
+		html_diff_write(&d, stdout);
+	} else {
+		diff_render(&d, stdout, format_from_string(o.format));
+	}
 out:
 	if (inited)
 		diff_view_release(&d);

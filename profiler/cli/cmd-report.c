@@ -14,6 +14,7 @@
 #include "study/ceilings.h"
 #include "reports/folded.h"
 #include "reports/group.h"
+#include "reports/html.h"
 #include "reports/json-out.h"
 #include "reports/recording.h"
 #include "cli/parse-options.h"
@@ -31,20 +32,23 @@ struct report_opts {
 	const char *weight;
 	int per_thread;
 	int list;
+	const char *output;
 };
 
 static const char *const report_usage[] = {
 	"convprof report [-i <file>] [--run <id>] [--by <field>] [--sort <keys>] [--top <n>] [--format <fmt>]",
+	"convprof report [-i <file>] [--run <id>] --format html [-o <file>]",
 	"convprof report [-i <file>] --list",
 	"",
 	"Show a run recorded by 'convprof record': one row per layer (or per",
 	"layout, kind, implementation or stage with --by), the events counted",
 	"and those that could not be, and why. --format folded prints stacks for",
-	"flame graphs (flamegraph.pl, speedscope).",
+	"flame graphs (flamegraph.pl, speedscope); --format html one page with",
+	"every table, the flame graph and the roofline, for a browser.",
 	NULL,
 };
 
-static const char *const report_formats[] = { "text", "csv", "json", "folded", NULL };
+static const char *const report_formats[] = { "text", "csv", "json", "folded", "html", NULL };
 
 static int report_fail(int err, const char *path)
 {
@@ -75,8 +79,13 @@ static int list_runs(const struct report_opts *o)
 	return err ? 1 : 0;
 }
 
-static int check_options(const struct report_opts *o, int folded)
+static int check_options(const struct report_opts *o, int folded, int html)
 {
+	if (o->output && !html)
+		return usage_error(report_usage, "-o applies to --format html");
+	if (html && (o->by || o->sort || o->top >= 0 || o->per_thread || o->weight))
+		return usage_error(report_usage, "--by, --sort, --top, --per-thread and --weight "
+				   "do not apply to html: the page has every layer and sorts itself");
 	if (o->list && (o->run || o->by || o->sort || o->top >= 0 || o->weight ||
 			o->per_thread || folded))
 		return usage_error(report_usage, "--list takes only -i and --format");
@@ -85,6 +94,47 @@ static int check_options(const struct report_opts *o, int folded)
 	if (folded && (o->by || o->sort || o->top >= 0 || o->per_thread))
 		return usage_error(report_usage, "--by, --sort, --top and --per-thread "
 				   "apply to the table formats, not to folded");
+	return 0;
+}
+
+static int html_cb(FILE *fp, void *arg)
+{
+	return html_report_write(arg, fp);
+}
+
+/* The page, with the roofline when this machine's ceilings are known. */
+static int report_html(const struct report_opts *o, const struct cp_run *run,
+		       struct store *st)
+{
+	struct render_opts ro = { .format = FMT_TEXT, .top = -1 };
+	struct html_report h = { .run = run, .path = o->input, .ro = &ro };
+	struct roofline_result roof = { 0 };
+	struct run_ceilings rc;
+	struct efficiency eff;
+	char note[256], roof_note[256];
+	int err, analyzed = 0;
+
+	if (run_efficiency(run, st, &eff, note, sizeof(note)) == 0)
+		ro.efficiency = &eff;
+	err = ceilings_for_run(run, st, NULL, CEILINGS_CACHED, &rc);
+	if (!err)
+		err = roofline_analyze(run, &rc.rc, &roof);
+	if (!err) {
+		analyzed = 1;
+		h.roof = &roof;
+		h.ceilings = &rc.rc;
+	} else {
+		snprintf(roof_note, sizeof(roof_note), "%s", cp_strerror(err));
+		h.roof_note = roof_note;
+	}
+	err = o->output ? file_write_atomic(o->output, html_cb, &h) :
+	      html_report_write(&h, stdout);
+	if (analyzed)
+		roofline_result_release(&roof);
+	if (err && o->output) {
+		fprintf(stderr, "convprof report: %s\n", cp_strerror(err));
+		return 1;
+	}
 	return 0;
 }
 
@@ -102,7 +152,9 @@ int cmd_report(int argc, const char **argv)
 		OPT_INTEGER(0, "top", &o.top, 0, 1000000, "<n>",
 			    "only the first n rows (text default 15; 0: all)"),
 		OPT_CHOICE(0, "format", &o.format, report_formats, "<fmt>",
-			   "output format: text, csv, json or folded"),
+			   "output format: text, csv, json, folded or html"),
+		OPT_STRING('o', "output", &o.output, "<file>",
+			   "html: write the page to this file (default standard output)"),
 		OPT_STRING(0, "weight", &o.weight, "<event>",
 			   "folded: weigh stacks by this event (default: time in us)"),
 		OPT_BOOLEAN(0, "per-thread", &o.per_thread, "break each row down by worker"),
@@ -115,7 +167,7 @@ int cmd_report(int argc, const char **argv)
 	char note[256];
 	struct cp_run *run = NULL, *grouped = NULL, *shown;
 	enum group_by by = GROUP_LAYOUT;
-	int folded, nargs, err, status = 0;
+	int folded, html, nargs, err, status = 0;
 	int64_t id = 0;
 
 	nargs = parse_options(argc, argv, options, report_usage);
@@ -124,7 +176,8 @@ int cmd_report(int argc, const char **argv)
 	if (nargs > 0)
 		return usage_error(report_usage, "unexpected argument '%s'", argv[0]);
 	folded = strcmp(o.format, "folded") == 0;
-	status = check_options(&o, folded);
+	html = strcmp(o.format, "html") == 0;
+	status = check_options(&o, folded, html);
 	if (status)
 		return status;
 	if (o.list)
@@ -140,6 +193,10 @@ int cmd_report(int argc, const char **argv)
 		return report_fail(err, o.input);
 	}
 
+	if (html) {
+		status = report_html(&o, run, st);
+		goto out;
+	}
 	if (folded) {
 		struct folded f;
 
