@@ -193,7 +193,7 @@ expect_fail "a failed run" "no run 9" "$CP" flamegraph -i $DB --run 9 -o keep.sv
 ok "leaves an existing SVG as it was" cmp -s run1.svg keep.svg
 
 if [ -w /dev/full ]; then
-	for c in "report -i $DB" "report -i $DB --format folded" "diff -i $DB 1 2" "flamegraph -i $DB -o -"; do
+	for c in "report -i $DB" "report -i $DB --format folded" "report -i $DB --format html" "diff -i $DB 1 2" "diff -i $DB 1 2 --format html" "compare $DB" "flamegraph -i $DB -o -"; do
 		run sh -c "\"\$0\" $c >/dev/full" "$CP"
 		n=$((n + 1))
 		if [ "$status" -eq 1 ] && [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] &&
