@@ -39,7 +39,7 @@ endif
 BUILD_PKGS := gcc make libc6-dev pkg-config libpfm4-dev libhwloc-dev \
 	libjansson-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
 	libdnnl-dev libsqlite3-dev
-TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3
+TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3 python3 chromium
 
 SRCS := $(filter-out profiler/hook/%,$(wildcard profiler/*/*.c workloads/*.c reports/*.c))
 ASM_SRCS := $(wildcard workloads/*.S)

@@ -10,6 +10,7 @@
 
 #include "reports/chart.h"
 #include "reports/svg.h"
+#include "reports/chart-label.h"
 #include "util/util.h"
 
 /* ---- axes ---- */
@@ -385,63 +386,29 @@ static void draw_axes(FILE *fp, const struct chart *c, const struct layout *l)
 	}
 }
 
-/* Boxes of the texts placed so far, so labels do not cover each other. */
-struct box {
-	double x0, y0, x1, y1;
-};
-
-struct placer {
-	struct box b[512];
-	int n;
-};
-
-static int box_free(const struct placer *pl, const struct layout *l,
-		    const struct box *b)
+/*
+ * A point's label where no other text or marker is (chart-label.c), with a
+ * leader line when it had to move away; left out when the plot is full,
+ * the point keeping its name in its tooltip.
+ */
+static void draw_label(FILE *fp, struct label_placer *pl, double px, double py,
+		       const char *text)
 {
-	int i;
+	int max = 28, n = MIN(svg_text_chars(text), max), leader;
+	double w = svg_text_width(n, FONT_LABEL), up = FONT_LABEL * 0.8, down = FONT_LABEL * 0.25;
+	double tx, ty, cx, cy;
 
-	if (b->x0 < l->left || b->x1 > l->right || b->y0 < l->top || b->y1 > l->bottom)
-		return 0;
-	for (i = 0; i < pl->n; i++)
-		if (b->x0 < pl->b[i].x1 && pl->b[i].x0 < b->x1 &&
-		    b->y0 < pl->b[i].y1 && pl->b[i].y0 < b->y1)
-			return 0;
-	return 1;
-}
-
-static void box_add(struct placer *pl, double x0, double y0, double x1, double y1)
-{
-	if (pl->n < (int)ARRAY_SIZE(pl->b))
-		pl->b[pl->n++] = (struct box){ x0, y0, x1, y1 };
-}
-
-/* Try right, left, above, below the point; the right side when all are taken. */
-static void draw_label(FILE *fp, struct placer *pl, const struct layout *l,
-		       double px, double py, const char *text)
-{
-	static const double off[][2] = {
-		{ 7, 4 }, { -7, 4 }, { 0, -9 }, { 0, 16 }, { 6, -7 }, { 6, 15 },
-	};
-	int max = 28, n = MIN(svg_text_chars(text), max), i;
-	double w = svg_text_width(n, FONT_LABEL), tx = px + 7, ty = py + 4;
-	struct box b;
-
-	for (i = 0; i < (int)ARRAY_SIZE(off); i++) {
-		double x = px + off[i][0], y = py + off[i][1];
-
-		if (off[i][0] < 0)
-			x -= w;
-		else if (off[i][0] == 0)
-			x -= w / 2;
-		b = (struct box){ x, y - FONT_LABEL * 0.8, x + w, y + FONT_LABEL * 0.25 };
-		if (box_free(pl, l, &b)) {
-			tx = x;
-			ty = y;
-			break;
-		}
+	if (placer_find(pl, px, py, w, up, down, &tx, &ty, &leader))
+		return;
+	placer_add(pl, tx, ty - up, tx + w, ty + down);
+	if (leader) {
+		/* from the point to the nearest point of the label's box */
+		cx = MIN(MAX(px, tx), tx + w);
+		cy = MIN(MAX(py, ty - up), ty + down);
+		fprintf(fp, "<line class=\"leader\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			"stroke=\"#888\" stroke-width=\"0.7\"/>\n", px, py, cx, cy);
 	}
-	box_add(pl, tx, ty - FONT_LABEL * 0.8, tx + w, ty + FONT_LABEL * 0.25);
-	svg_text(fp, tx, ty, "font-size=\"11\" fill=\"#222\"", text, max);
+	svg_text(fp, tx, ty, "class=\"label\" font-size=\"11\" fill=\"#222\"", text, max);
 }
 
 static void put_tip(FILE *fp, const struct chart *c, const struct layout *l,
@@ -501,7 +468,7 @@ static void draw_marker(FILE *fp, int shape, double x, double y,
 }
 
 static void draw_bars(FILE *fp, const struct chart *c, const struct layout *l,
-		      struct placer *pl)
+		      struct label_placer *pl)
 {
 	double slot = (l->right - l->left) / (double)MAX(c->ncategories, 1);
 	/* wide bars read as blocks, not values: at most 70 px */
@@ -544,7 +511,7 @@ static void draw_bars(FILE *fp, const struct chart *c, const struct layout *l,
 			if (w + 2 <= bw) {
 				svg_text(fp, x + bw / 2, y < base ? y - 4 : y + 12,
 					 "font-size=\"10\" fill=\"#222\" text-anchor=\"middle\"", text, 14);
-				box_add(pl, x, y - 14, x + bw, y);
+				placer_add(pl, x, y - 14, x + bw, y);
 			} else {
 				snprintf(attrs, sizeof(attrs),
 					 "font-size=\"10\" fill=\"#222\" transform=\"rotate(-90 %.1f %.1f)\"",
@@ -605,7 +572,7 @@ static void draw_series(FILE *fp, const struct chart *c, const struct layout *l)
  * slope enters the plot from below; its corner (the ridge point) is exact.
  */
 static void draw_ceilings(FILE *fp, const struct chart *c, const struct layout *l,
-			  struct placer *pl)
+			  struct label_placer *pl)
 {
 	double xa = axis_end(&l->x, 0), xb = axis_end(&l->x, 1);
 	double ya = axis_end(&l->y, 0), yb = axis_end(&l->y, 1), px[3], py[3], w, ang;
@@ -657,7 +624,7 @@ static void draw_ceilings(FILE *fp, const struct chart *c, const struct layout *
 				l->right - 8 - w, py[n - 1] - 17, w + 4);
 			svg_text(fp, l->right - 6, py[n - 1] - 5,
 				 "font-size=\"11\" fill=\"#333\" text-anchor=\"end\"", k->peak_label, 40);
-			box_add(pl, l->right - 6 - w, py[n - 1] - 16, l->right - 6, py[n - 1]);
+			placer_add(pl, l->right - 6 - w, py[n - 1] - 16, l->right - 6, py[n - 1]);
 		}
 		if (k->bw_label && slope) {
 			/* along the slope, a third of the way up, above the line */
@@ -669,7 +636,7 @@ static void draw_ceilings(FILE *fp, const struct chart *c, const struct layout *
 				 ang, mx, my - 5);
 			svg_text(fp, mx, my - 5, attrs, k->bw_label, 40);
 			w = svg_text_width(MIN(svg_text_chars(k->bw_label), 40), 11);
-			box_add(pl, mx, MIN(my, py[1]) - 14, mx + w * cos(ang * M_PI / 180), MAX(my, py[1]));
+			placer_add(pl, mx, MIN(my, py[1]) - 14, mx + w * cos(ang * M_PI / 180), MAX(my, py[1]));
 		}
 	}
 }
@@ -713,7 +680,7 @@ static void draw_legend(FILE *fp, const struct chart *c, const struct layout *l)
 int chart_write_svg(const struct chart *chart, FILE *fp)
 {
 	struct chart sized = *chart, *c = &sized;
-	struct placer *pl = xcalloc(1, sizeof(*pl));
+	struct label_placer *pl = xcalloc(1, sizeof(*pl));
 	struct layout l;
 	int i, nfoot, has_data = 0;
 	size_t j;
@@ -741,12 +708,25 @@ int chart_write_svg(const struct chart *chart, FILE *fp)
 			 c->subtitle, (int)((c->width - 20) / svg_text_width(1, 12)));
 
 	draw_axes(fp, c, &l);
+	placer_init(pl, l.left, l.top, l.right, l.bottom);
 	fputs("<g clip-path=\"url(#plot-area)\">\n", fp);
 	draw_bars(fp, c, &l, pl);
 	draw_ceilings(fp, c, &l, pl);
 	draw_series(fp, c, &l);
 	fputs("</g>\n", fp);
 
+	/* labels keep off every marker, not only off each other */
+	for (j = 0; j < c->nseries; j++) {
+		const struct chart_series *s = &c->series[j];
+		size_t k;
+
+		for (k = 0; k < s->npoints && s->style != CHART_BARS; k++) {
+			double px = axis_px(&l.x, s->points[k].x), py = axis_px(&l.y, s->points[k].y);
+
+			if (point_x_ok(c, &l, s->points[k].x) && value_ok(&l.y, s->points[k].y))
+				placer_add(pl, px - 4, py - 4, px + 4, py + 4);
+		}
+	}
 	for (j = 0; j < c->nseries; j++) {
 		const struct chart_series *s = &c->series[j];
 		size_t k;
@@ -758,12 +738,12 @@ int chart_write_svg(const struct chart *chart, FILE *fp)
 				continue;
 			has_data = 1;
 			if (p->label && s->style != CHART_BARS)
-				draw_label(fp, pl, &l, axis_px(&l.x, p->x), axis_px(&l.y, p->y), p->label);
+				draw_label(fp, pl, axis_px(&l.x, p->x), axis_px(&l.y, p->y), p->label);
 		}
 	}
 	for (j = 0; j < c->nnotes; j++)
 		if (value_ok(&l.x, c->notes[j].x) && value_ok(&l.y, c->notes[j].y))
-			draw_label(fp, pl, &l, axis_px(&l.x, c->notes[j].x),
+			draw_label(fp, pl, axis_px(&l.x, c->notes[j].x),
 				   axis_px(&l.y, c->notes[j].y), c->notes[j].text);
 	if (!has_data && !c->nceilings)
 		svg_text(fp, (l.left + l.right) / 2, (l.top + l.bottom) / 2,

@@ -16,11 +16,18 @@
  * total, in text, CSV or JSON (the contract in DESIGN.md).
  */
 
+/* The rows text shows when no --top is given: the hotspots. */
+#define RENDER_TOP_DEFAULT 15
+
 struct render_opts {
 	enum cp_format format;
-	const char *sort;	/* "time", "flops", an event name, ...; comma list;
-				   NULL: execution order */
-	int top;		/* 0: every row */
+	const char *sort;	/* "time", "flops", an event name, "index"
+				   (execution order), ...; comma list; NULL:
+				   text "time" (hotspots first), CSV and JSON
+				   execution order */
+	int top;		/* 0: every row; < 0: text RENDER_TOP_DEFAULT,
+				   CSV and JSON every row */
+	const char *row_noun;	/* what a row is: "layer" (NULL), "group" */
 	int per_thread;		/* break each layer down by worker */
 	int no_header;		/* text: rows only */
 	/* against the machine's measured ceilings, when known */
@@ -30,6 +37,10 @@ struct render_opts {
 
 /* Print @run. Returns 0 or -EIO when @fp failed. */
 int render_run(const struct cp_run *run, FILE *fp, const struct render_opts *o);
+
+/* The lines text prints above the table: model, backend, events not counted. */
+void render_print_header(const struct cp_run *run, FILE *fp,
+			 const struct render_opts *o);
 
 /*
  * The stat JSON object of DESIGN.md for @run: {"model", "config", "backend",

@@ -18,6 +18,7 @@ int cmd_stat(int argc, const char **argv);
 int cmd_record(int argc, const char **argv);
 int cmd_report(int argc, const char **argv);
 int cmd_diff(int argc, const char **argv);
+int cmd_compare(int argc, const char **argv);
 int cmd_flamegraph(int argc, const char **argv);
 int cmd_machine(int argc, const char **argv);
 int cmd_sweep(int argc, const char **argv);

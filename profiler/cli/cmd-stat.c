@@ -50,14 +50,15 @@ static int check_sort_early(const char *sort, const char *events)
 int cmd_stat(int argc, const char **argv)
 {
 	struct profile_opts p = PROFILE_OPTS_INIT;
-	struct render_opts ro = { 0 };
+	struct render_opts ro = { .top = -1 };
 	const char *format = "text";
 	const struct option options[] = {
 		PROFILE_OPTIONS(&p),
 		OPT_GROUP("output"),
 		OPT_STRING(0, "sort", &ro.sort, "<keys>",
-			   "sort rows by time, flops, gflops, an event... (comma list)"),
-		OPT_INTEGER(0, "top", &ro.top, 0, 1000000, "<n>", "only the first n rows"),
+			   "sort rows by time (text default), index (execution order), flops, an event... (comma list)"),
+		OPT_INTEGER(0, "top", &ro.top, 0, 1000000, "<n>",
+			    "only the first n rows (text default 15; 0: all)"),
 		OPT_BOOLEAN(0, "per-thread", &ro.per_thread, "break each layer down by worker"),
 		OPT_FORMAT(&format),
 		OPT_END(),
@@ -87,7 +88,7 @@ int cmd_stat(int argc, const char **argv)
 	}
 	if (ro.sort && render_check_sort(run, ro.sort)) {
 		cp_warn("%s; rows in execution order", cp_strerror(-1));
-		ro.sort = NULL;
+		ro.sort = "index";
 	}
 	if (run_efficiency(run, NULL, &eff, note, sizeof(note)) == 0)
 		ro.efficiency = &eff;

@@ -28,6 +28,7 @@ static const struct cmd_struct commands[] = {
 	{ "sweep", cmd_sweep, "measure every combination of batch, threads, processes, precision, layout, fusion, size" },
 	{ "report", cmd_report, "show a recorded run per layer, layout, kind, impl or stage" },
 	{ "diff", cmd_diff, "compare two recorded runs layer by layer" },
+	{ "compare", cmd_compare, "runs of several machines side by side, per peak TOPS, GB/s, MiB of LLC, core" },
 	{ "roofline", cmd_roofline, "place a recorded run's conv layers under this machine's measured roofline" },
 	{ "flamegraph", cmd_flamegraph, "draw a recorded run (or two, differential) as an SVG flame graph" },
 };

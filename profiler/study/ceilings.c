@@ -21,20 +21,13 @@ static int precision_of(const char *p, enum machine_prec *out)
 	return 0;
 }
 
-/* The ceilings kept in the recording file for this machine, if any. */
-static int from_store(struct store *st, struct machine_ceilings *mc)
+/* The newest ceilings kept in the recording file, of machine @key (NULL: any). */
+static int from_store_key(struct store *st, const char *key, struct machine_ceilings *mc)
 {
-	struct machine_ceilings here;
-	char key[256], *text = NULL;
+	char *text = NULL;
 	json_t *j;
 	int err;
 
-	memset(&here, 0, sizeof(here));
-	err = machine_identify(&here, NULL);
-	if (err)
-		return err;
-	machine_key(&here, key, sizeof(key));
-	machine_ceilings_release(&here);
 	err = store_read_ceilings(st, key, &text);
 	if (err)
 		return err;
@@ -43,6 +36,22 @@ static int from_store(struct store *st, struct machine_ceilings *mc)
 	json_decref(j);
 	free(text);
 	return err;
+}
+
+/* The ceilings kept in the recording file for this machine, if any. */
+static int from_store(struct store *st, struct machine_ceilings *mc)
+{
+	struct machine_ceilings here;
+	char key[256];
+	int err;
+
+	memset(&here, 0, sizeof(here));
+	err = machine_identify(&here, NULL);
+	if (err)
+		return err;
+	machine_key(&here, key, sizeof(key));
+	machine_ceilings_release(&here);
+	return from_store_key(st, key, mc);
 }
 
 int run_efficiency(const struct cp_run *run, struct store *st,
@@ -77,6 +86,41 @@ int ceilings_load(struct store *st, const char *cache, enum ceilings_policy poli
 	return 0;
 }
 
+/* @run's ceilings from @mc, which must have measured the run's machine. */
+static int run_ceilings_fill(const struct cp_run *run, const struct machine_ceilings *mc,
+			     enum machine_prec prec, const char *where,
+			     struct run_ceilings *out)
+{
+	int i;
+
+	/* ceilings of this machine say nothing about a run made elsewhere */
+	if ((run->machine.cpu_model[0] && strcmp(run->machine.cpu_model, mc->model) != 0) ||
+	    (run->machine.cores && run->machine.cores != mc->cores))
+		return cp_error(-ENOENT, "the run was recorded on %s (%d cores), the ceilings measured on %s (%d cores)",
+				run->machine.cpu_model, run->machine.cores, mc->model, mc->cores);
+	out->rc.peak_gflops = machine_peak(mc, prec, run->threads);
+	out->rc.bw_gbs = machine_bandwidth(mc, MACHINE_TRIAD, run->threads);
+	if (isnan(out->rc.peak_gflops) || isnan(out->rc.bw_gbs))
+		return cp_error(-ENOENT, "no measured %s ceiling for %d cores%s%s",
+				run->precision, run->threads,
+				mc->kern[prec].supported ? "" : ": ",
+				mc->kern[prec].supported ? "" : mc->kern[prec].reason);
+	snprintf(out->peak_source, sizeof(out->peak_source),
+		 "convprof machine %s on %d core%s (%s, %s), from %s", run->precision,
+		 run->threads, run->threads == 1 ? "" : "s", mc->kern[prec].instruction,
+		 mc->measured_at, where);
+	snprintf(out->bw_source, sizeof(out->bw_source),
+		 "STREAM triad on %d core%s (%s), from %s", run->threads,
+		 run->threads == 1 ? "" : "s", mc->measured_at, where);
+	out->rc.peak_source = out->peak_source;
+	out->rc.bw_source = out->bw_source;
+	/* the last level: all its instances, as "MB of last-level cache" means */
+	for (i = 0; i < mc->ncaches; i++)
+		if (mc->caches[i].type != 'i')
+			out->llc_bytes = mc->caches[i].size * (uint64_t)mc->caches[i].count;
+	return 0;
+}
+
 int ceilings_for_run(const struct cp_run *run, struct store *st,
 		     const char *cache, enum ceilings_policy policy,
 		     struct run_ceilings *out)
@@ -84,7 +128,7 @@ int ceilings_for_run(const struct cp_run *run, struct store *st,
 	struct machine_ceilings mc;
 	enum machine_prec prec;
 	const char *where;
-	int err, i;
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	memset(&mc, 0, sizeof(mc));
@@ -93,36 +137,35 @@ int ceilings_for_run(const struct cp_run *run, struct store *st,
 	err = ceilings_load(st, cache, policy, &mc, &where);
 	if (err)
 		return err;
-	/* ceilings of this machine say nothing about a run made elsewhere */
-	if ((run->machine.cpu_model[0] && strcmp(run->machine.cpu_model, mc.model) != 0) ||
-	    (run->machine.cores && run->machine.cores != mc.cores)) {
-		err = cp_error(-ENOENT, "the run was recorded on %s (%d cores), the ceilings measured on %s (%d cores)",
-			       run->machine.cpu_model, run->machine.cores, mc.model, mc.cores);
-		goto out;
+	err = run_ceilings_fill(run, &mc, prec, where, out);
+	machine_ceilings_release(&mc);
+	return err;
+}
+
+int ceilings_for_recorded_run(const struct cp_run *run, struct store *st,
+			      const char *file, struct run_ceilings *out)
+{
+	struct machine_ceilings mc;
+	enum machine_prec prec;
+	char where[256];
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	memset(&mc, 0, sizeof(mc));
+	if (precision_of(run->precision, &prec))
+		return cp_error(-EINVAL, "no ceiling for precision '%s'", run->precision);
+	err = from_store_key(st, NULL, &mc);
+	if (err == -ENOENT) {
+		machine_ceilings_release(&mc);
+		return cp_error(-ENOENT, "'%s' holds no measured ceilings: run 'convprof machine -o %s' on %s",
+				file, file, run->machine.hostname[0] ? run->machine.hostname : "its machine");
 	}
-	out->rc.peak_gflops = machine_peak(&mc, prec, run->threads);
-	out->rc.bw_gbs = machine_bandwidth(&mc, MACHINE_TRIAD, run->threads);
-	if (isnan(out->rc.peak_gflops) || isnan(out->rc.bw_gbs)) {
-		err = cp_error(-ENOENT, "no measured %s ceiling for %d cores%s%s",
-			       run->precision, run->threads,
-			       mc.kern[prec].supported ? "" : ": ",
-			       mc.kern[prec].supported ? "" : mc.kern[prec].reason);
-		goto out;
+	if (err) {
+		machine_ceilings_release(&mc);
+		return cp_error(err, "the ceilings in '%s': %s", file, cp_strerror(err));
 	}
-	snprintf(out->peak_source, sizeof(out->peak_source),
-		 "convprof machine %s on %d core%s (%s, %s), from %s", run->precision,
-		 run->threads, run->threads == 1 ? "" : "s", mc.kern[prec].instruction,
-		 mc.measured_at, where);
-	snprintf(out->bw_source, sizeof(out->bw_source),
-		 "STREAM triad on %d core%s (%s), from %s", run->threads,
-		 run->threads == 1 ? "" : "s", mc.measured_at, where);
-	out->rc.peak_source = out->peak_source;
-	out->rc.bw_source = out->bw_source;
-	/* the last level: all its instances, as "MB of last-level cache" means */
-	for (i = 0; i < mc.ncaches; i++)
-		if (mc.caches[i].type != 'i')
-			out->llc_bytes = mc.caches[i].size * (uint64_t)mc.caches[i].count;
-out:
+	snprintf(where, sizeof(where), "'%s'", file);
+	err = run_ceilings_fill(run, &mc, prec, where, out);
 	machine_ceilings_release(&mc);
 	return err;
 }

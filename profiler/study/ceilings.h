@@ -47,6 +47,15 @@ int ceilings_for_run(const struct cp_run *run, struct store *st,
 		     struct run_ceilings *out);
 
 /*
+ * Find the ceilings for @run in the recording @st (named @file) alone,
+ * never this machine's: the newest kept there, if measured on the run's
+ * machine (same CPU model and core count), as `convprof compare` needs for
+ * runs of other machines. Returns 0, or -ENOENT with the reason.
+ */
+int ceilings_for_recorded_run(const struct cp_run *run, struct store *st,
+			      const char *file, struct run_ceilings *out);
+
+/*
  * @run's efficiency against ceilings found without measuring (@st may be
  * NULL). Returns 0, or -ENOENT with the reason in @note.
  */

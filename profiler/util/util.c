@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -220,6 +222,29 @@ int parse_long_list(const char *s, long min, long max, long **out)
 	return (int)n;
 }
 
+char *fmt_si(char *buf, size_t len, double v, int sign)
+{
+	static const char *const sfx[] = { "", "K", "M", "G", "T", "P", "E" };
+	unsigned s = 0;
+
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	if (fabs(v) < 10000) {
+		snprintf(buf, len, v == floor(v) ? (sign ? "%+.0f" : "%.0f")
+						 : (sign ? "%+.1f" : "%.1f"), v);
+		return buf;
+	}
+	while (fabs(v) >= 1000 && s + 1 < ARRAY_SIZE(sfx)) {
+		v /= 1000;
+		s++;
+	}
+	snprintf(buf, len, fabs(v) >= 100 ? (sign ? "%+.1f%s" : "%.1f%s")
+					  : (sign ? "%+.2f%s" : "%.2f%s"), v, sfx[s]);
+	return buf;
+}
+
 char *fmt_bytes(char *buf, size_t len, uint64_t bytes)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
@@ -237,6 +262,46 @@ char *fmt_bytes(char *buf, size_t len, uint64_t bytes)
 	else
 		snprintf(buf, len, "%.1f %s", v, unit[u]);
 	return buf;
+}
+
+int file_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *arg)
+{
+	char *tmp = NULL;
+	FILE *fp = NULL;
+	int fd = -1, err = 0, i;
+
+	for (i = 0; i < 100; i++) {
+		free(tmp);
+		tmp = xasprintf("%s.tmp%d.%d", path, (int)getpid(), i);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return err;
+	}
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	err = write(fp, arg);
+	if (!err && (fflush(fp) || fsync(fileno(fp))))
+		err = -errno;
+	if (fclose(fp) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		err = cp_error(err, "cannot write '%s': %s", path, strerror(-err));
+out:
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err;
 }
 
 uint64_t now_ns(void)

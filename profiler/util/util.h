@@ -76,8 +76,24 @@ int parse_double(const char *s, double *out);
  */
 int parse_long_list(const char *s, long min, long max, long **out);
 
+/*
+ * A count for a table: as is below 10000 ("9999", "12.5"), else 4
+ * significant digits with an SI suffix up to E ("12.35M", "123.4G");
+ * @sign: "+" before a positive value (a change). NaN: "-". Returns @buf.
+ */
+char *fmt_si(char *buf, size_t len, double v, int sign);
+
 /* Format a byte count as "32 KiB", "1.5 MiB" into @buf. Returns @buf. */
 char *fmt_bytes(char *buf, size_t len, uint64_t bytes);
+
+/*
+ * Write a file whole or not at all: @write(fp, @arg) fills a temporary file
+ * beside @path (mode 0666 less the umask), which is then synced and renamed
+ * into place; on any failure it is removed and @path left as it was.
+ * @write returns 0 or -errno. Returns 0, or -errno with the reason in
+ * cp_error().
+ */
+int file_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *arg);
 
 /* Monotonic time in nanoseconds (vDSO: no syscall). */
 uint64_t now_ns(void);

@@ -17,6 +17,13 @@ ok "report reads run 1 back with the stat contract" sh -c 'echo "$1" | jq -e ".c
 
 run "$CP" diff -i "$DB" 1 2
 ok "diff names the layouts in its summary" sh -c 'echo "$1" | grep -q "nhwc vs nchw"' _ "$out"
+ok "diff text: the table fits 200 columns" \
+	sh -c 'echo "$1" | sed "1,/^\$/d" | awk "length(\$0) > 200 { bad = 1 } END { exit bad }"' _ "$out"
+ok "diff text: one 'not compared' line per reason, not per event" \
+	sh -c '[ $(echo "$1" | grep -c "^not compared: ") -le 3 ]' _ "$out"
+ncsv=$("$CP" diff -i "$DB" 1 2 --format csv | head -1 | tr ',' '\n' | grep -c ' ratio$')
+ntxt=$(echo "$out" | sed "1,/^\$/d" | head -1 | grep -o 'B/A' | wc -l)
+ok "diff CSV keeps every event ($ncsv), text a few ($ntxt)" test "$ncsv" -ge "$ntxt"
 
 # SIGINT during the measured iterations: a partial run, the others intact
 $REC -s 64 --progress -n 100000 >"$TMP/int.out" 2>"$TMP/int.err" &

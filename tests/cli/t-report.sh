@@ -42,6 +42,7 @@ golden report.txt "$CP" report -i $DB --run 1
 golden report.csv "$CP" report -i $DB --run 1 --format csv
 golden report.json "$CP" report -i $DB --run 1 --format json
 golden report-top.txt "$CP" report -i $DB --run 2 --sort time --top 3
+golden report-index.txt "$CP" report -i $DB --run 1 --sort index
 golden report-by-layout.txt "$CP" report -i $DB --run 1 --by layout
 golden report-by-kind.csv "$CP" report -i $DB --run 3 --by kind --format csv
 golden report-per-thread.csv "$CP" report -i $DB --run 1 --per-thread --format csv
@@ -49,6 +50,12 @@ golden report-list.txt "$CP" report -i $DB --list
 golden report.folded "$CP" report -i $DB --run 1 --format folded
 golden report-faults.folded "$CP" report -i $DB --run 3 --format folded --weight page-faults
 
+run "$CP" report -i $DB --run 1 --top 0
+ok "--top 0: every layer and no '... more' line" \
+	sh -c 'printf "%s\n" "$1" | grep -c "^[0-6]  " | grep -qx 7 && ! printf "%s\n" "$1" | grep -q "more layers"' _ "$out"
+run "$CP" report -i $DB --run 1 --top 2
+ok "--top 2: the two hottest, then one line for the 5 others" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^1  conv1 " && printf "%s\n" "$1" | grep -qx "\.\.\. 5 more layers, 28\.9% of the time ('"'"'--top 0'"'"' shows all)"' _ "$out"
 run "$CP" report -i $DB
 ok "the latest run is the default (run 5, partial)" \
 	sh -c 'printf "%s\n" "$1" | grep -q "^run: 5 of" && printf "%s\n" "$1" | grep -q PARTIAL' _ "$out"
@@ -122,6 +129,13 @@ ok "and no SVG is left" test ! -e g.svg
 golden diff-layout.txt "$CP" diff -i $DB 1 2
 golden diff-fusion.csv "$CP" diff -i $DB 1 3 --format csv
 golden diff-layout.json "$CP" diff -i $DB 1 2 --format json
+golden diff-events.txt "$CP" diff -i $DB 1 3 -e page-faults,task-clock
+run "$CP" diff -i $DB 1 2 -e none
+ok "diff -e none: time only, and a line saying what is left out" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^layer  *kind  *ms A  *ms B  *delta  *B/A *$" &&
+		printf "%s\n" "$1" | grep -q "^events: time only (0 of 2 counted in both"' _ "$out"
+expect_fail "diff -e of an event not counted in both" "'cycles' was not counted in both runs \\(both counted: task-clock, page-faults\\)" \
+	"$CP" diff -i $DB 1 2 -e cycles
 run "$CP" diff -i $DB 1 2
 ok "diff summary names the layouts" \
 	sh -c 'printf "%s\n" "$1" | head -1 | grep -qx "nhwc vs nchw: 1.06x faster, 2 of 3 conv layers faster"' _ "$out"
@@ -179,7 +193,7 @@ expect_fail "a failed run" "no run 9" "$CP" flamegraph -i $DB --run 9 -o keep.sv
 ok "leaves an existing SVG as it was" cmp -s run1.svg keep.svg
 
 if [ -w /dev/full ]; then
-	for c in "report -i $DB" "report -i $DB --format folded" "diff -i $DB 1 2" "flamegraph -i $DB -o -"; do
+	for c in "report -i $DB" "report -i $DB --format folded" "report -i $DB --format html" "diff -i $DB 1 2" "diff -i $DB 1 2 --format html" "compare $DB" "flamegraph -i $DB -o -"; do
 		run sh -c "\"\$0\" $c >/dev/full" "$CP"
 		n=$((n + 1))
 		if [ "$status" -eq 1 ] && [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] &&

@@ -59,6 +59,75 @@ static struct cp_run *fixture(void)
 	return r;
 }
 
+/* Text leads with the hotspots, says what --top left out, folds eBPF zeros. */
+static void test_hotspots(void)
+{
+	struct cp_run *r = fixture();
+	struct render_opts o = { .format = FMT_TEXT, .top = -1 };
+	char *buf = NULL, *conv1, *l1, *fc, *ebpf;
+	size_t len = 0;
+	FILE *fp;
+	int sw, zero, i;
+
+	sw = cp_run_add_event(r, "sched:switches", "ebpf", 1, NULL);
+	zero = cp_run_add_event(r, "faults:first:src", "ebpf", 1, NULL);
+	for (i = 0; i <= r->nlayers; i++) {
+		*cp_run_count(r, i, sw) = i == 0 ? 3 : 0;
+		*cp_run_count(r, i, zero) = 0;
+	}
+	r->total_counts[sw] = 3;
+	r->total_counts[zero] = 0;
+	fp = open_memstream(&buf, &len);
+	render_run(r, fp, &o);
+	fclose(fp);
+	l1 = strstr(buf, "layer1.0.conv1");
+	conv1 = strstr(buf, "conv1 ");
+	fc = strstr(buf, "fc ");
+	ok(l1 && conv1 && fc && l1 < conv1 && conv1 < fc,
+	   "text default: the hottest layer first, then by time");
+	ok(!strstr(buf, "more layer"), "every row fits in the default top 15: no '... more' line");
+	free(buf);
+
+	o.top = 2;
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	render_run(r, fp, &o);
+	fclose(fp);
+	ok(strstr(buf, "... 1 more layer, 11.8% of the time ('--top 0' shows all)\n") != NULL,
+	   "--top 2 of 3: one line for the rest, with its share of the time");
+	ebpf = strstr(buf, "eBPF, per inference");
+	ok(ebpf && strstr(ebpf, "sched:switches") && strstr(ebpf, "conv1 ") &&
+	   !strstr(ebpf, "layer1.0.conv1"), "eBPF table: the non-zero row only");
+	ok(ebpf && strstr(ebpf, "zero in every row: faults:first:src; zero in every eBPF column: 1 layer (not shown)\n"),
+	   "the zero column and the zero row folded into one line");
+	free(buf);
+
+	o.top = 0;
+	o.sort = "index";
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	render_run(r, fp, &o);
+	fclose(fp);
+	conv1 = strstr(buf, "conv1 ");
+	l1 = strstr(buf, "layer1.0.conv1");
+	ok(conv1 && l1 && conv1 < l1 && !strstr(buf, "more layer"),
+	   "--sort index --top 0: execution order, every row");
+	free(buf);
+
+	o.format = FMT_CSV;
+	o.sort = NULL;
+	o.top = -1;
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	render_run(r, fp, &o);
+	fclose(fp);
+	conv1 = strstr(buf, ",conv1,");
+	l1 = strstr(buf, ",layer1.0.conv1,");
+	ok(conv1 && l1 && conv1 < l1, "CSV keeps execution order by default");
+	free(buf);
+	cp_run_free(r);
+}
+
 int main(void)
 {
 	struct cp_run *r = fixture();
@@ -124,5 +193,6 @@ int main(void)
 	ok(strstr(buf, "\n1,layer1.0.conv1,conv,nChw16c,ref:any,5,") != NULL, "CSV row with raw numbers");
 	free(buf);
 	cp_run_free(r);
+	test_hotspots();
 	return done_testing();
 }

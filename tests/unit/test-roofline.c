@@ -349,6 +349,86 @@ static void test_chart(void)
 	cp_run_free(run);
 }
 
+/*
+ * A stage's convs sit at nearly one spot (the same shapes: layer2.2.conv3
+ * and layer2.3.conv3 exactly); the boxes of the labels, computed back from
+ * the SVG as the chart sizes text, must not meet.
+ */
+static void test_label_overlap(void)
+{
+	struct cp_run *run = cp_run_new();
+	struct roofline_result r;
+	struct chart c;
+	char *svg = NULL, *p;
+	size_t len = 0;
+	FILE *fp;
+	double bx[64][4];
+	int i, j, n = 0, meet = 0, twins = 0, leaders = 0, nl = 16;
+
+	snprintf(run->model, sizeof(run->model), "resnet50");
+	snprintf(run->precision, sizeof(run->precision), "f32");
+	run->batch = 1;
+	run->threads = 2;
+	run->latency_ms = 100;
+	cp_run_set_layers(run, nl);
+	for (i = 0; i < nl; i++) {
+		struct cp_layer_rec *l = &run->layers[i];
+
+		snprintf(l->name, sizeof(l->name), "layer3.%d.conv%d", i / 3, i % 3 + 1);
+		snprintf(l->kind, sizeof(l->kind), "conv");
+		/* AI 20-21.5, 40-43 GFLOP/s: one clump on a log-log chart */
+		l->flops = (uint64_t)(2e8 * (1 + (i % 4) * 0.025));
+		l->weight_bytes = (uint64_t)(l->flops / 20 / (1 + (i / 4) * 0.025));
+		l->time_ms = (double)l->flops / 40e9 * 1e3 / (1 + (i % 3) * 0.03);
+	}
+	/* the twins of the issue: the same shape, the same time */
+	run->layers[7].flops = run->layers[10].flops;
+	run->layers[7].weight_bytes = run->layers[10].weight_bytes;
+	run->layers[7].time_ms = run->layers[10].time_ms;
+	snprintf(run->layers[7].name, sizeof(run->layers[7].name), "layer2.2.conv3");
+	snprintf(run->layers[10].name, sizeof(run->layers[10].name), "layer2.3.conv3");
+	roofline_analyze(run, &ceil_ok, &r);
+	roofline_chart(&r, &ceil_ok, "labels", nl, &c);
+	fp = open_memstream(&svg, &len);
+	chart_write_svg(&c, fp);
+	fclose(fp);
+	for (p = svg; (p = strstr(p, "<text x=\"")) && n < 64; p++) {
+		double x, y;
+		char *end, *gt;
+
+		if (sscanf(p, "<text x=\"%lf\" y=\"%lf\"", &x, &y) != 2)
+			continue;
+		gt = strchr(p, '>');
+		if (!gt || !strstr(p, "class=\"label\"") || strstr(p, "class=\"label\"") > gt)
+			continue;
+		end = strstr(gt, "</text>");
+		/* as chart-svg.c sizes an 11 px label: 0.6 em a character */
+		bx[n][0] = x;
+		bx[n][1] = y - 11 * 0.8;
+		bx[n][2] = x + (double)(end - gt - 1) * 11 * 0.6;
+		bx[n][3] = y + 11 * 0.25;
+		twins += !strncmp(gt + 1, "layer2.2.conv3<", 15) || !strncmp(gt + 1, "layer2.3.conv3<", 15);
+		n++;
+	}
+	for (p = svg; (p = strstr(p, "class=\"leader\"")); p++)
+		leaders++;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (bx[i][0] < bx[j][2] && bx[j][0] < bx[i][2] &&
+			    bx[i][1] < bx[j][3] && bx[j][1] < bx[i][3]) {
+				meet++;
+				printf("# labels %d and %d meet\n", i, j);
+			}
+	ok(n >= 12, "labels: %d of the %d clustered layers named", n, nl);
+	is_int(meet, 0, "labels: no two label boxes intersect");
+	is_int(twins, 2, "labels: layer2.2.conv3 and layer2.3.conv3, at one spot, both named");
+	ok(leaders > 0, "labels: those moved off their point have a leader line (%d)", leaders);
+	free(svg);
+	chart_release(&c);
+	roofline_result_release(&r);
+	cp_run_free(run);
+}
+
 static void test_efficiency(void)
 {
 	struct cp_run *run = fixture();
@@ -388,6 +468,7 @@ int main(void)
 	test_bandwidth_source();
 	test_render();
 	test_chart();
+	test_label_overlap();
 	test_efficiency();
 	return done_testing();
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <math.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -36,6 +37,15 @@ static void test_strings(void)
 	is_str(fmt_bytes(buf, sizeof(buf), 32768), "32 KiB", "32768 bytes");
 	is_str(fmt_bytes(buf, sizeof(buf), 1536 * 1024), "1.5 MiB", "1.5 MiB");
 	is_str(fmt_bytes(buf, sizeof(buf), 100), "100 B", "100 bytes");
+	/* one SI formatter for render and diff, beyond T */
+	is_str(fmt_si(buf, sizeof(buf), 9999, 0), "9999", "below 10000 as is");
+	is_str(fmt_si(buf, sizeof(buf), 12.5, 0), "12.5", "a fraction keeps one digit");
+	is_str(fmt_si(buf, sizeof(buf), 12345678, 0), "12.35M", "4 significant digits");
+	is_str(fmt_si(buf, sizeof(buf), 123.4e9, 0), "123.4G", "three before the point");
+	is_str(fmt_si(buf, sizeof(buf), 2.5e15, 0), "2.50P", "peta, which render stopped short of");
+	is_str(fmt_si(buf, sizeof(buf), -3e6, 1), "-3.00M", "a negative change");
+	is_str(fmt_si(buf, sizeof(buf), 42, 1), "+42", "a positive change has its sign");
+	is_str(fmt_si(buf, sizeof(buf), NAN, 0), "-", "unknown is a dash");
 	is_int(cp_error(-EINVAL, "cpu %d does not exist", 7), -EINVAL, "cp_error returns its error");
 	is_str(cp_strerror(-EINVAL), "cpu 7 does not exist", "cp_strerror gives the message");
 	cp_error_clear();
