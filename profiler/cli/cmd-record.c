@@ -10,6 +10,7 @@
 
 #include "cli/builtin.h"
 #include "cli/parse-options.h"
+#include "core/busy.h"
 #include "core/profile.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -33,6 +34,8 @@ int cmd_record(int argc, const char **argv)
 		OPT_STRING('o', "output", &output, "<file>",
 			   "recording file to append to (default convprof.db)"),
 		OPT_BOOLEAN('q', "quiet", &quiet, "print nothing but errors"),
+		OPT_INTEGER_OPTARG("timeline", &p.timeline, 1, BUSY_MAX_TIMELINE, 3, "[=<n>]",
+				   "keep per-worker begin/end of every layer for n iterations (default 3, at most 64)"),
 		PROFILE_OPTIONS(&p),
 		OPT_END(),
 	};
