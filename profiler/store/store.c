@@ -119,6 +119,7 @@ static const char schema_sql[] =
 	"  PRIMARY KEY (run_id, seq)\n"
 	");\n"
 	CEILINGS_TABLE
+	WORKERS_TABLES
 	/* for people reading the file with the sqlite3 shell */
 	"CREATE VIEW layer_counts AS\n"
 	"  SELECT v.run_id, v.layer, l.name AS layer_name, e.name AS event, v.value\n"
@@ -512,6 +513,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 			goto out;
 	}
 	err = store_check(s, empty);
+	if (!err && mode != STORE_READ)
+		err = store_migrate(s);
 	if (err)
 		goto out;
 	if (mode == STORE_READ)
