@@ -12,6 +12,7 @@
 
 #include "cli/builtin.h"
 #include "study/ceilings.h"
+#include "reports/chrome.h"
 #include "reports/folded.h"
 #include "reports/group.h"
 #include "reports/json-out.h"
@@ -31,20 +32,24 @@ struct report_opts {
 	const char *weight;
 	int per_thread;
 	int list;
+	const char *output;	/* chrome: -o FILE */
 };
 
 static const char *const report_usage[] = {
 	"convprof report [-i <file>] [--run <id>] [--by <field>] [--sort <keys>] [--top <n>] [--format <fmt>]",
+	"convprof report [-i <file>] [--run <id>] --format chrome [-o <file>]",
 	"convprof report [-i <file>] --list",
 	"",
 	"Show a run recorded by 'convprof record': one row per layer (or per",
 	"layout, kind, implementation or stage with --by), the events counted",
 	"and those that could not be, and why. --format folded prints stacks for",
-	"flame graphs (flamegraph.pl, speedscope).",
+	"flame graphs (flamegraph.pl, speedscope); --format chrome writes a run",
+	"recorded with --timeline as Chrome trace event JSON (Perfetto UI,",
+	"chrome://tracing).",
 	NULL,
 };
 
-static const char *const report_formats[] = { "text", "csv", "json", "folded", NULL };
+static const char *const report_formats[] = { "text", "csv", "json", "folded", "chrome", NULL };
 
 static int report_fail(int err, const char *path)
 {
@@ -197,6 +202,12 @@ static int list_runs(const struct report_opts *o)
 
 static int check_options(const struct report_opts *o, int folded)
 {
+	int chrome = strcmp(o->format, "chrome") == 0;
+
+	if (o->output && !chrome)
+		return usage_error(report_usage, "-o applies to --format chrome");
+	if (chrome && (o->by || o->sort || o->top || o->per_thread || o->weight || o->list))
+		return usage_error(report_usage, "--format chrome takes only -i, --run and -o");
 	if (o->list && (o->run || o->by || o->sort || o->top || o->weight ||
 			o->per_thread || folded))
 		return usage_error(report_usage, "--list takes only -i and --format");
@@ -221,7 +232,9 @@ int cmd_report(int argc, const char **argv)
 			   "sort rows by keys, largest first: time, flops, an event, ..."),
 		OPT_INTEGER(0, "top", &o.top, 1, 1000000, "<n>", "only the first n rows"),
 		OPT_CHOICE(0, "format", &o.format, report_formats, "<fmt>",
-			   "output format: text, csv, json or folded"),
+			   "output format: text, csv, json, folded or chrome"),
+		OPT_STRING('o', "output", &o.output, "<file>",
+			   "chrome: write the trace to this file (default: stdout)"),
 		OPT_STRING(0, "weight", &o.weight, "<event>",
 			   "folded: weigh stacks by this event (default: time in us)"),
 		OPT_BOOLEAN(0, "per-thread", &o.per_thread, "break each row down by worker"),
@@ -259,6 +272,12 @@ int cmd_report(int argc, const char **argv)
 		return report_fail(err, o.input);
 	}
 
+	if (strcmp(o.format, "chrome") == 0) {
+		err = o.output ? chrome_save(run, o.output) : chrome_write(run, stdout);
+		if (err)
+			status = report_fail(err, o.input);
+		goto out;
+	}
 	if (folded) {
 		struct folded f;
 
