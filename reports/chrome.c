@@ -206,7 +206,7 @@ json_t *chrome_trace(const struct cp_run *run)
 	json_set_str(other, "model", run->model);
 	json_set_str(other, "recorded", run->time);
 	json_set_str(other, "cmdline", run->cmdline);
-	json_set_str(other, "busy", "oneDNN ITT tasks per worker; worker 0's include its wait at the closing barrier");
+	json_set_str(other, "busy", "oneDNN ITT tasks per worker; worker 0's slices span the primitive, its busy_ms leaves out its waits");
 	json_object_set_new(root, "otherData", other);
 	return root;
 }

@@ -22,6 +22,8 @@ struct slot {
 	int depth;
 	int leaf[MAX_DEPTH];	/* no task nested in it yet */
 	uint64_t t0[MAX_DEPTH];
+	uint64_t waited;	/* worker 0: ns at closing barriers, ever */
+	uint64_t waited0[MAX_DEPTH];	/* at the task's begin */
 } __attribute__((aligned(64)));
 
 struct busy_probe {
@@ -43,6 +45,22 @@ struct busy_probe {
 };
 
 static __thread int tls_slot = -1;
+static struct busy_probe *leader_probe;	/* the open probe, for busy-gomp.c */
+
+int busy_leader_tracking(void)
+{
+	struct busy_probe *b = leader_probe;
+
+	return tls_slot == 0 && b && b->cur;
+}
+
+void busy_leader_waited(uint64_t ns)
+{
+	struct busy_probe *b = leader_probe;
+
+	if (b && tls_slot == 0)
+		b->slots[0].waited += ns;
+}
 
 void busy_thread_bind(int slot)
 {
@@ -68,6 +86,7 @@ static void on_begin(void *arg, const char *domain, const char *name)
 	if (d > 0)
 		w->leaf[d - 1] = 0;
 	w->leaf[d] = 1;
+	w->waited0[d] = w->waited;
 	w->t0[d] = now_ns();
 }
 
@@ -93,7 +112,7 @@ static void on_end(void *arg, const char *domain)
 	if (layer < 0 || layer > b->nops)
 		layer = b->nops;
 	k = (size_t)layer * (size_t)b->n + (size_t)s;
-	cur[k] += t1 - w->t0[d];
+	cur[k] += t1 - w->t0[d] - MIN(w->waited - w->waited0[d], t1 - w->t0[d]);
 	tb = b->tb;
 	if (tb && layer < b->nops) {
 		if (!tb[k])
@@ -140,6 +159,7 @@ int busy_probe_open(struct busy_probe **out, int nworkers)
 	memset(b->slots, 0, (size_t)nworkers * sizeof(*b->slots));
 	ops.arg = b;
 	b->set_ops(&ops);
+	leader_probe = b;
 	*out = b;
 	return 0;
 fail:
@@ -162,6 +182,8 @@ void busy_probe_close(struct busy_probe *b)
 		return;
 	if (b->set_ops)
 		b->set_ops(NULL);
+	if (leader_probe == b)
+		leader_probe = NULL;
 	/* the library stays: oneDNN's ITT loader holds its functions */
 	measure_free(b);
 	free(b->slots);

@@ -16,10 +16,10 @@
  * that path: one vDSO clock read per begin and per end.
  *
  * oneDNN 2.6 opens a task for the whole primitive on the calling thread and
- * one per parallel() call on every other worker (not on the calling one):
- * so worker 0's busy time is the primitive's whole execution, an upper bound
- * that includes its wait at the closing barrier. Nested tasks count once:
- * only innermost tasks add time.
+ * one per parallel() call on every other worker (not on the calling one).
+ * For worker 0, busy-gomp.c measures how long it waited at the end of each
+ * parallel region, which busy.c takes off its task time. Nested tasks count
+ * once: only innermost tasks add time.
  */
 
 #define BUSY_MAX_TIMELINE 64	/* iterations record --timeline keeps at most */
@@ -64,6 +64,11 @@ static inline void busy_set_layer(struct busy_probe *b, int layer);
  * run->busy_note. @b may be NULL (not measured; @why says why).
  */
 void busy_fill_run(struct busy_probe *b, struct cp_run *run, int done, const char *why);
+
+/* busy-gomp.c: is this thread worker 0 of a probe that counts now? */
+int busy_leader_tracking(void);
+/* worker 0 waited @ns at the end of a parallel region */
+void busy_leader_waited(uint64_t ns);
 
 /* the hot path's view of the probe, for the inline setter */
 struct busy_probe_pub {

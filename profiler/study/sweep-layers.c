@@ -215,12 +215,13 @@ void sweep_layers_summary(const struct sweep *s, char *buf, size_t len, int top)
 	for (k = 0; k < s->npoints; k++) {
 		double t = sweep_axis_number(&s->ax, SWEEP_THREADS, s->points[k].idx[SWEEP_THREADS]);
 
-		if (t > threads && sweep_layer_scaling(s, k, &sc) > 0) {
+		if (t <= threads)
+			continue;
+		if (sweep_layer_scaling(s, k, &sc) > 0) {
 			best = k;
 			threads = t;
 		}
-		if (sc)
-			free(sc);
+		free(sc);
 	}
 	if (best < 0)
 		return;

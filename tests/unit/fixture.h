@@ -210,7 +210,7 @@ static struct cp_run *fixture_run(enum fixture_variant v)
  * worker 1 does 3/4 of worker 0's work, and none of pool1 (a serial layer).
  * Numbers are exact in binary. (test-store --write-fixture-workers)
  */
-static struct cp_run *fixture_workers_run(void)
+static __attribute__((unused)) struct cp_run *fixture_workers_run(void)
 {
 	struct cp_run *run = fixture_run(FIX_NCHW);
 	double t = 0;
