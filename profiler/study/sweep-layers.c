@@ -204,25 +204,36 @@ json_t *sweep_layers_json(const struct sweep *s, int k)
 	return a;
 }
 
-void sweep_layers_summary(const struct sweep *s, char *buf, size_t len, int top)
+/* The combination with the most threads that has a partner, or -1. */
+static int top_point(const struct sweep *s, double *threads)
 {
-	int k, best = -1, n, i, *order;
-	double threads = 0;
 	struct sweep_layer_scaling *sc;
-	size_t used;
+	int k, best = -1;
 
-	buf[0] = '\0';
+	*threads = 0;
 	for (k = 0; k < s->npoints; k++) {
 		double t = sweep_axis_number(&s->ax, SWEEP_THREADS, s->points[k].idx[SWEEP_THREADS]);
 
-		if (t <= threads)
+		if (t <= *threads)
 			continue;
 		if (sweep_layer_scaling(s, k, &sc) > 0) {
 			best = k;
-			threads = t;
+			*threads = t;
 		}
 		free(sc);
 	}
+	return best;
+}
+
+void sweep_layers_summary(const struct sweep *s, char *buf, size_t len, int top)
+{
+	struct sweep_layer_scaling *sc;
+	int best, n, i, *order;
+	double threads;
+	size_t used;
+
+	buf[0] = '\0';
+	best = top_point(s, &threads);
 	if (best < 0)
 		return;
 	n = sweep_layer_scaling(s, best, &sc);
@@ -239,4 +250,33 @@ void sweep_layers_summary(const struct sweep *s, char *buf, size_t len, int top)
 		snprintf(buf + used, len - used, ".");
 	free(order);
 	free(sc);
+}
+
+json_t *sweep_layers_losing_json(const struct sweep *s, int top)
+{
+	struct sweep_layer_scaling *sc;
+	json_t *a = json_array();
+	int best, n, i, *order;
+	double threads;
+
+	best = top_point(s, &threads);
+	if (best < 0)
+		return a;
+	n = sweep_layer_scaling(s, best, &sc);
+	order = by_lost(sc, n);
+	for (i = 0; i < n && i < top; i++) {
+		const struct sweep_layer_scaling *r = &sc[order[i]];
+		json_t *o = json_object();
+
+		json_set_int(o, "combination", best + 1);
+		json_set_int(o, "threads", (long long)threads);
+		json_set_int(o, "index", r->layer);
+		json_set_str(o, "name", s->points[best].layers[r->layer].name);
+		json_set_num(o, "lost_ms", r->lost_ms);
+		json_set_str(o, "verdict", sweep_verdict_name(r->verdict));
+		json_array_append_new(a, o);
+	}
+	free(order);
+	free(sc);
+	return a;
 }

@@ -632,6 +632,7 @@ static json_t *summary_json(const struct sweep *s)
 	}
 	json_object_set_new(o, "ratios", ratios);
 	json_object_set_new(o, "scaling", scaling);
+	json_object_set_new(o, "losing_layers", sweep_layers_losing_json(s, 3));
 	return o;
 }
 

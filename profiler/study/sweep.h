@@ -311,6 +311,9 @@ json_t *sweep_layers_json(const struct sweep *s, int k);
 /* Summary: the @top layers losing the most at the largest thread count, "" when none. */
 void sweep_layers_summary(const struct sweep *s, char *buf, size_t len, int top);
 
+/* JSON: those layers, [{"combination", "threads", "index", "name", "lost_ms", "verdict"}]. */
+json_t *sweep_layers_losing_json(const struct sweep *s, int top);
+
 /* ---- output (sweep-report.c, sweep-plot.c) ---- */
 
 /*

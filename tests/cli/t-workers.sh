@@ -82,7 +82,22 @@ if [ "$nthreads" -ge 2 ]; then
 		.layers[] | select(.kind == \"fc\") | .imbalance >= 0.4" >/dev/null' _ "$out"
 	ok "a big conv splits evenly: imbalance low" sh -c 'jq -e "
 		.layers[] | select(.name == \"large\") | .imbalance < 0.2" "$1" >/dev/null' _ "$TMP/rep.json"
+	# sweep --threads: per-layer speedup, efficiency and a verdict for each layer
+	export TMPDIR="$TMP/tmp"
+	mkdir -p "$TMPDIR"
+	run "$CP" sweep -q --cfg "$TINY" -n 3 --warmup 1 --no-overhead --ebpf none --no-record --threads 1,2 --format json
+	ok "sweep --threads 1,2: every layer of the 2-thread combination has a verdict" sh -c 'echo "$1" | jq -e "
+		(.combinations[1].layers | length) > 5 and
+		all(.combinations[1].layers[]; (.verdict | IN(\"scales\", \"serial\", \"imbalance\", \"contention\", \"overhead\")) and
+			((.speedup - (.efficiency * 2)) | fabs) < 1e-9) and
+		(.combinations[0].layers | length) == 0" >/dev/null' _ "$out"
+	ok "the summary names the layers that lose the most" sh -c 'echo "$1" | jq -e "
+		(.summary.losing_layers | length) == 3 and .summary.losing_layers[0].threads == 2 and
+		.summary.losing_layers[0].lost_ms >= .summary.losing_layers[1].lost_ms" >/dev/null' _ "$out"
+	run "$CP" sweep -q --cfg "$TINY" -n 3 --warmup 1 --no-overhead --ebpf none --no-record --threads 1,2
+	ok "text: the per-layer table and the summary sentence" sh -c 'echo "$1" | grep -q "the 10 that lose the most time" && echo "$1" | tr "\n" " " | grep -q "Layers that lose the most at 2 threads"' _ "$out"
 else
 	skip "imbalance of a one-worker layer and of a big conv" "one worker on this machine"
+	skip "sweep --threads verdicts" "one worker on this machine"
 fi
 done_testing
