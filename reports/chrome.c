@@ -182,6 +182,9 @@ json_t *chrome_trace(const struct cp_run *run)
 	long long pid = run->id ? run->id : 1;
 	int i;
 
+	if (!run->nslices && !run->busy_ms && run->busy_note[0])
+		return cp_error(-ENODATA, "run %lld has no timeline: busy time was not measured (%s)",
+				(long long)run->id, run->busy_note), NULL;
 	if (!run->nslices)
 		return cp_error(-ENODATA, "run %lld has no timeline: record it with 'convprof record --timeline'",
 				(long long)run->id), NULL;

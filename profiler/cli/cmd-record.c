@@ -51,6 +51,8 @@ int cmd_record(int argc, const char **argv)
 	err = profile_check(&p, nargs, argv, record_usage);
 	if (err)
 		return err;
+	if (p.timeline && p.no_busy)
+		return usage_error(record_usage, "--timeline needs the busy time --no-busy turns off");
 	p.quiet = quiet;
 
 	err = store_open(output, STORE_APPEND, &st);
@@ -65,6 +67,9 @@ int cmd_record(int argc, const char **argv)
 			   err == -EINTR ? ": nothing recorded" : "");
 		goto out;
 	}
+	if (p.timeline && !run->nslices && !quiet)
+		cp_warn("no timeline recorded: %s", run->busy_note[0] ? run->busy_note :
+			"no oneDNN task was seen");
 	err = run->partial ? store_write_partial(st, run) : store_write_run(st, run);
 	if (err) {
 		cp_die_msg("%s", cp_strerror(err));

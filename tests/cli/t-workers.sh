@@ -59,6 +59,10 @@ expect_fail "-o without --format chrome" "-o applies to --format chrome" \
 	"$CP" report -i "$DB" -o "$TMP/x.json"
 expect_fail "--format chrome with --by" "takes only" "$CP" report -i "$DB" --format chrome --by kind
 expect_fail "--timeline=0 is refused" "out of range" "$CP" record -q -o "$DB" --cfg "$TINY" --timeline=0
+expect_fail "--timeline with --no-busy contradicts" "needs the busy time" "$CP" record -q -o "$DB" --cfg "$TINY" --timeline --no-busy
+run env CONVPROF_HOOK=/nonexistent "$CP" record -o "$DB" --cfg "$TINY" -n 2 --warmup 1 --no-overhead --ebpf none --timeline
+ok "no hook library: record says there is no timeline, and why" sh -c '[ "$1" -eq 0 ] && echo "$2" | grep -q "no timeline recorded: CONVPROF_HOOK"' _ "$status" "$err"
+expect_fail "and chrome says busy time was not measured" "busy time was not measured" "$CP" report -i "$DB" --format chrome
 run "$CP" stat --cfg "$TINY" -n 3 --warmup 1 --no-overhead --ebpf none --no-busy --format json
 ok "--no-busy: no workers, and the reason" sh -c 'echo "$1" | jq -e "
 	(.layers | all(has(\"workers\") | not)) and (.busy_note | test(\"no-busy\"))" >/dev/null' _ "$out"
