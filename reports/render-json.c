@@ -8,6 +8,7 @@
 
 #include "reports/json-out.h"
 #include "reports/render-int.h"
+#include "reports/workers.h"
 #include "util/util.h"
 
 static json_t *counts_object(const struct cp_run *run, int layer, int thread)
@@ -95,6 +96,7 @@ static json_t *layer_json(const struct cp_run *run, int layer, int per_thread)
 		json_set_num(o, "remote_share", l->remote_share);
 	json_object_set_new(o, "counts", counts_object(run, layer, -1));
 	json_object_set_new(o, "derived", derived_object(run, layer));
+	workers_layer_json(o, run, layer);
 	if (per_thread && run->thread_counts) {
 		json_t *a = json_array();
 
@@ -140,6 +142,7 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 	json_object_set_new(root, "config", cfg);
 	json_set_str(root, "backend", run->backend);
 	json_set_str(root, "backend_reason", run->backend_reason);
+	workers_root_json(root, run);
 	if (run->numa[0])
 		json_set_str(root, "numa", run->numa);
 	if (run->numa_warning[0])

@@ -15,6 +15,7 @@
 
 #include "reports/json-out.h"
 #include "reports/render-int.h"
+#include "reports/workers.h"
 #include "util/util.h"
 
 /* 4 significant digits with an SI suffix: counts stay readable in a table. */
@@ -53,6 +54,7 @@ struct columns {
 	int name, kind, layout, impl, time, share, gflops, flag;	/* -1: absent */
 	int ev_col[256];	/* column of event i, -1: not in this table */
 	int gbs;
+	int workers[3];		/* busy_ms, wait_ms, imbalance (reports/workers.c) */
 	int nderived;
 	const struct derived *derived[ARRAY_SIZE(derived_metrics)];
 	int derived_col[ARRAY_SIZE(derived_metrics)];
@@ -88,6 +90,7 @@ static void add_columns(struct table *t, const struct cp_run *run,
 		c->time = table_add_column(t, "time_ms", ALIGN_RIGHT);
 		c->share = table_add_column(t, "share%", ALIGN_RIGHT);
 		c->gflops = table_add_column(t, "GFLOP/s", ALIGN_RIGHT);
+		workers_add_columns(t, run, c->workers);
 	}
 	for (i = 0; i < run->nevents && i < 256; i++)
 		if (shown(run, i, sec))
@@ -178,6 +181,7 @@ static void fill_row(struct table *t, const struct cp_run *run, int layer,
 		fmt_num(buf, sizeof(buf), gflops, "%.1f");
 		table_set(t, c->gflops, "%s", l->flops ? buf : "");
 	}
+	workers_fill(t, run, layer, -1, c->workers, csv);
 	fill_values(t, run, layer, c, csv, -1);
 	if (l->is_ref)
 		table_set(t, c->flag, csv ? "ref" : "<< REFERENCE KERNEL (slow)");
@@ -196,6 +200,7 @@ static void fill_thread_rows(struct table *t, const struct cp_run *run,
 		} else {
 			table_set(t, c->name, "  worker %d", th);
 		}
+		workers_fill(t, run, layer, th, c->workers, csv);
 		fill_values(t, run, layer, c, csv, th);
 	}
 }
@@ -227,6 +232,7 @@ static void fill_total(struct table *t, const struct cp_run *run,
 		else
 			table_set(t, c->gflops, "%.1f", g);
 	}
+	workers_fill(t, run, -1, -1, c->workers, csv);
 	fill_values(t, run, -1, c, csv, -1);
 }
 
@@ -301,6 +307,7 @@ static void print_header(const struct cp_run *run, FILE *fp,
 			fprintf(fp, "multiplexed: %s counted %.0f%% of the time, scaled\n",
 				run->events[i].name, r * 100);
 	}
+	workers_print_note(run, fp);
 	if (run->numa[0])
 		fprintf(fp, "numa: %s\n", run->numa);
 	if (run->numa_warning[0])

@@ -29,4 +29,15 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width);
  */
 int sweep_plot(const struct sweep *s, const char *dir, char ***written, int *n);
 
+/* ---- per-layer thread scaling (sweep-layers-out.c) ---- */
+
+/* Text: the layers that lose the most at each thread count, with verdicts. */
+void sweep_layers_print(const struct sweep *s, FILE *fp, int top);
+
+/* JSON: "layers" of point @k ([] when no partner). */
+json_t *sweep_layers_json(const struct sweep *s, int k);
+
+/* JSON: those layers, [{"combination", "threads", "index", "name", "lost_ms", "verdict"}]. */
+json_t *sweep_layers_losing_json(const struct sweep *s, int top);
+
 #endif

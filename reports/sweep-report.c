@@ -356,6 +356,7 @@ int sweep_print(const struct sweep *s, FILE *fp, enum cp_format fmt)
 		if (k < s->npoints)
 			fprintf(fp, "MAC utilisation above 100%%: the peak in %s is too low (measured%s on a busy machine?); run 'convprof machine' again\n",
 				s->ceil.file, s->ceil.quick ? " with --quick or" : "");
+		sweep_layers_print(s, fp, 10);
 		fputc('\n', fp);
 		sweep_summary(s, fp, 76);
 	}
@@ -478,6 +479,13 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 			 100 * r * sweep_axis_number(&s->ax, a, s->ax.base[a]) /
 			 sweep_axis_number(&s->ax, a, top));
 	}
+	{
+		char losing[1024];
+
+		sweep_layers_summary(s, losing, sizeof(losing), 3);
+		if (losing[0])
+			para_add(&p, "%s", losing);
+	}
 	if (p.col)
 		fputc('\n', fp);
 }
@@ -547,6 +555,7 @@ static json_t *point_json(const struct sweep *s, int k)
 			json_set_num(o, ratio_fields[f].efficiency,
 				     pt->efficiency[ratio_fields[f].axis]);
 	}
+	json_object_set_new(o, "layers", sweep_layers_json(s, k));
 	json_set_num(o, "ips_per_core", pt->ips_per_core);
 	json_set_num(o, "llc_mib", pt->llc_mib);
 	json_set_num(o, "ips_per_llc_mib", pt->ips_per_llc_mib);
@@ -623,6 +632,7 @@ static json_t *summary_json(const struct sweep *s)
 	}
 	json_object_set_new(o, "ratios", ratios);
 	json_object_set_new(o, "scaling", scaling);
+	json_object_set_new(o, "losing_layers", sweep_layers_losing_json(s, 3));
 	return o;
 }
 

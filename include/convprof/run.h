@@ -134,6 +134,7 @@ struct cp_run {
 	 * NULL when not measured, NaN where unknown. Wait = layer time - busy.
 	 */
 	double *busy_ms;
+	char busy_note[160];	/* why busy_ms is NULL, or a caveat about it; "" */
 
 	int nslices;		/* the timeline, in time order per worker */
 	struct cp_slice *slices;

@@ -10,6 +10,7 @@
 
 #include "cli/builtin.h"
 #include "cli/parse-options.h"
+#include "core/busy.h"
 #include "core/profile.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -33,6 +34,8 @@ int cmd_record(int argc, const char **argv)
 		OPT_STRING('o', "output", &output, "<file>",
 			   "recording file to append to (default convprof.db)"),
 		OPT_BOOLEAN('q', "quiet", &quiet, "print nothing but errors"),
+		OPT_INTEGER_OPTARG("timeline", &p.timeline, 1, BUSY_MAX_TIMELINE, 3, "[=<n>]",
+				   "keep per-worker begin/end of every layer for n iterations (default 3, at most 64)"),
 		PROFILE_OPTIONS(&p),
 		OPT_END(),
 	};
@@ -48,6 +51,8 @@ int cmd_record(int argc, const char **argv)
 	err = profile_check(&p, nargs, argv, record_usage);
 	if (err)
 		return err;
+	if (p.timeline && p.no_busy)
+		return usage_error(record_usage, "--timeline needs the busy time --no-busy turns off");
 	p.quiet = quiet;
 
 	err = store_open(output, STORE_APPEND, &st);
@@ -62,6 +67,9 @@ int cmd_record(int argc, const char **argv)
 			   err == -EINTR ? ": nothing recorded" : "");
 		goto out;
 	}
+	if (p.timeline && !run->nslices && !quiet)
+		cp_warn("no timeline recorded: %s", run->busy_note[0] ? run->busy_note :
+			"no oneDNN task was seen");
 	err = run->partial ? store_write_partial(st, run) : store_write_run(st, run);
 	if (err) {
 		cp_die_msg("%s", cp_strerror(err));

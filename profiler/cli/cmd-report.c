@@ -12,6 +12,7 @@
 
 #include "cli/builtin.h"
 #include "study/ceilings.h"
+#include "reports/chrome.h"
 #include "reports/folded.h"
 #include "reports/group.h"
 #include "reports/html.h"
@@ -32,23 +33,26 @@ struct report_opts {
 	const char *weight;
 	int per_thread;
 	int list;
-	const char *output;
+	const char *output;	/* html, chrome: -o FILE */
 };
 
 static const char *const report_usage[] = {
 	"convprof report [-i <file>] [--run <id>] [--by <field>] [--sort <keys>] [--top <n>] [--format <fmt>]",
 	"convprof report [-i <file>] [--run <id>] --format html [-o <file>]",
+	"convprof report [-i <file>] [--run <id>] --format chrome [-o <file>]",
 	"convprof report [-i <file>] --list",
 	"",
 	"Show a run recorded by 'convprof record': one row per layer (or per",
 	"layout, kind, implementation or stage with --by), the events counted",
 	"and those that could not be, and why. --format folded prints stacks for",
 	"flame graphs (flamegraph.pl, speedscope); --format html one page with",
-	"every table, the flame graph and the roofline, for a browser.",
+	"every table, the flame graph and the roofline, for a browser; --format",
+	"chrome a run recorded with --timeline as Chrome trace event JSON",
+	"(Perfetto UI, chrome://tracing).",
 	NULL,
 };
 
-static const char *const report_formats[] = { "text", "csv", "json", "folded", "html", NULL };
+static const char *const report_formats[] = { "text", "csv", "json", "folded", "html", "chrome", NULL };
 
 static int report_fail(int err, const char *path)
 {
@@ -81,11 +85,15 @@ static int list_runs(const struct report_opts *o)
 
 static int check_options(const struct report_opts *o, int folded, int html)
 {
-	if (o->output && !html)
-		return usage_error(report_usage, "-o applies to --format html");
+	int chrome = strcmp(o->format, "chrome") == 0;
+
+	if (o->output && !html && !chrome)
+		return usage_error(report_usage, "-o applies to --format html and chrome");
 	if (html && (o->by || o->sort || o->top >= 0 || o->per_thread || o->weight))
 		return usage_error(report_usage, "--by, --sort, --top, --per-thread and --weight "
 				   "do not apply to html: the page has every layer and sorts itself");
+	if (chrome && (o->by || o->sort || o->top >= 0 || o->per_thread || o->weight || o->list))
+		return usage_error(report_usage, "--format chrome takes only -i, --run and -o");
 	if (o->list && (o->run || o->by || o->sort || o->top >= 0 || o->weight ||
 			o->per_thread || folded))
 		return usage_error(report_usage, "--list takes only -i and --format");
@@ -152,9 +160,9 @@ int cmd_report(int argc, const char **argv)
 		OPT_INTEGER(0, "top", &o.top, 0, 1000000, "<n>",
 			    "only the first n rows (text default 15; 0: all)"),
 		OPT_CHOICE(0, "format", &o.format, report_formats, "<fmt>",
-			   "output format: text, csv, json, folded or html"),
+			   "output format: text, csv, json, folded, html or chrome"),
 		OPT_STRING('o', "output", &o.output, "<file>",
-			   "html: write the page to this file (default standard output)"),
+			   "html, chrome: write to this file (default standard output)"),
 		OPT_STRING(0, "weight", &o.weight, "<event>",
 			   "folded: weigh stacks by this event (default: time in us)"),
 		OPT_BOOLEAN(0, "per-thread", &o.per_thread, "break each row down by worker"),
@@ -195,6 +203,12 @@ int cmd_report(int argc, const char **argv)
 
 	if (html) {
 		status = report_html(&o, run, st);
+		goto out;
+	}
+	if (strcmp(o.format, "chrome") == 0) {
+		err = o.output ? chrome_save(run, o.output) : chrome_write(run, stdout);
+		if (err)
+			status = report_fail(err, o.input);
 		goto out;
 	}
 	if (folded) {

@@ -199,6 +199,10 @@ static int parse_long_opt(const struct option *opts, const char *arg,
 			return opt_error(o, "takes no value");
 		return set_value(o, NULL, unset);
 	}
+	if (o->optional && !eq) {
+		*(int *)o->value = o->defval;
+		return 0;
+	}
 	if (eq)
 		return set_value(o, eq + 1, 0);
 	if (*i + 1 >= argc)
@@ -301,7 +305,7 @@ void usage_with_options(FILE *fp, const char *const *usage,
 			n += snprintf(lhs + n, sizeof(lhs) - n, "--%s",
 				      o->long_name);
 		if (takes_arg(o) && o->argh)
-			snprintf(lhs + n, sizeof(lhs) - n, " %s", o->argh);
+			snprintf(lhs + n, sizeof(lhs) - n, o->optional ? "%s" : " %s", o->argh);
 		if (strlen(lhs) > 26)
 			fprintf(fp, "    %s\n    %-26s  %s\n", lhs, "", o->help);
 		else

@@ -38,6 +38,8 @@ struct option {
 	long min, max;		/* OPT_T_INT range */
 	const char *const *choices;	/* OPT_T_CHOICE, NULL-terminated */
 	opt_callback_fn callback;
+	int optional;		/* OPT_T_INT: --name alone sets defval, --name=N sets N */
+	int defval;
 };
 
 #define OPT_END() { .type = OPT_T_END }
@@ -48,6 +50,9 @@ struct option {
 #define OPT_INTEGER(s, l, v, lo, hi, a, h) \
 	{ .type = OPT_T_INT, .short_name = (s), .long_name = (l), \
 	  .value = (v), .argh = (a), .help = (h), .min = (lo), .max = (hi) }
+#define OPT_INTEGER_OPTARG(l, v, lo, hi, def, a, h) \
+	{ .type = OPT_T_INT, .long_name = (l), .value = (v), .argh = (a), \
+	  .help = (h), .min = (lo), .max = (hi), .optional = 1, .defval = (def) }
 #define OPT_DOUBLE(s, l, v, a, h) \
 	{ .type = OPT_T_DOUBLE, .short_name = (s), .long_name = (l), \
 	  .value = (v), .argh = (a), .help = (h) }

@@ -36,6 +36,7 @@
 	OPT_BOOLEAN(0, "rotate", &(p)->rotate, "count one event group per iteration instead of multiplexing"), \
 	OPT_BOOLEAN(0, "no-rdpmc", &(p)->no_rdpmc, "read counters with read(2) even where rdpmc is allowed"), \
 	OPT_BOOLEAN(0, "no-overhead", &(p)->no_overhead, "skip measuring the per-layer instrumentation overhead"), \
+	OPT_BOOLEAN(0, "no-busy", &(p)->no_busy, "do not measure per-worker busy time (oneDNN's ITT tasks)"), \
 	OPT_STRING(0, "ebpf", &(p)->ebpf, "<parts>", "sched,faults,numa,sample, all or none (default all)"), \
 	OPT_INTEGER('F', "freq", &(p)->freq, 1, 100000, "<hz>", "sampling frequency of eBPF sample (default 499)"), \
 	OPT_BOOLEAN(0, "progress", &(p)->progress, "say on stderr when the measured iterations begin")

@@ -132,6 +132,7 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 		.sample_freq = p->freq, .progress = p->progress ? p->progress_fn : NULL,
 		.progress_arg = p->progress_arg,
 		.ebpf_parts = p->ebpf_parts,
+		.no_busy = p->no_busy, .timeline = p->timeline,
 	};
 	struct net_config nc = { .batch = p->batch, .fusion = strcmp(p->fusion, "on") == 0,
 				 .seed = (unsigned)p->seed, .weights = p->weights };

@@ -28,6 +28,8 @@ struct profile_opts {
 	int rotate;
 	int no_rdpmc;
 	int no_overhead;
+	int no_busy;		/* --no-busy: do not bind oneDNN's ITT tasks */
+	int timeline;		/* record --timeline: iterations of slices kept */
 	const char *ebpf;	/* "all" by default, "none", or a list */
 	unsigned ebpf_parts;	/* parsed by profile_check() (cli/profile-options.h) */
 	int freq;

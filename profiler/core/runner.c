@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/busy.h"
 #include "core/counters.h"
 #include "ebpf/ebpf.h"
 #include "core/runner.h"
@@ -49,6 +50,8 @@ struct runner {
 	hwloc_membind_policy_t membind_policy;
 	int lost;		/* a region ran on a thread we did not set up */
 	struct ebpf_session *ebpf;	/* during runner_measure() */
+	struct busy_probe *busy;	/* NULL: busy time not measured */
+	char busy_why[200];		/* why not */
 };
 
 static __thread struct worker *self;
@@ -166,6 +169,7 @@ static void setup_workers(struct runner *r)
 				w->err = errno ? errno : EINVAL;
 			counter_set_open(&w->cs, &r->events, !r->o.no_rdpmc);
 			w->mig_fd = open_migrations();
+			busy_thread_bind(slot);
 			self = w;
 		}
 	}
@@ -182,6 +186,7 @@ static void release_workers(struct runner *r)
 			if (w->mig_fd >= 0)
 				close(w->mig_fd);
 			w->mig_fd = -1;
+			busy_thread_bind(-1);
 			self = NULL;
 		}
 	}
@@ -213,6 +218,12 @@ int runner_new(struct runner **out, const struct runner_opts *o)
 	r->workers = xcalloc((size_t)r->n, sizeof(*r->workers));
 	for (i = 0; i < r->n; i++)
 		r->workers[i].mig_fd = -1;
+	if (o->no_busy) {
+		snprintf(r->busy_why, sizeof(r->busy_why), "not measured (--no-busy)");
+	} else if (busy_probe_open(&r->busy, r->n)) {
+		snprintf(r->busy_why, sizeof(r->busy_why), "%s", cp_strerror(-1));
+		cp_error_clear();
+	}
 	omp_set_dynamic(0);
 	omp_set_num_threads(r->n);
 	setup_workers(r);
@@ -257,6 +268,7 @@ void runner_free(struct runner *r)
 		return;
 	if (r->workers)
 		release_workers(r);
+	busy_probe_close(r->busy);
 	free(r->workers);
 	pin_plan_release(&r->plan);
 	if (r->membind_set)
@@ -410,6 +422,7 @@ static int run_timed(struct runner *r, const struct workload *w, uint64_t *op_ns
 		read_boundary(r, snaps);
 	for (i = 0; i < w->nops; i++) {
 		ebpf_set_layer(r->ebpf, i);
+		busy_set_layer(r->busy, i);
 		ts = now_ns();
 		err = w->exec(w->ctx, i);
 		te = now_ns();
@@ -422,6 +435,7 @@ static int run_timed(struct runner *r, const struct workload *w, uint64_t *op_ns
 			return -EINTR;
 	}
 	ebpf_set_layer(r->ebpf, w->nops);
+	busy_set_layer(r->busy, w->nops);
 	*total = now_ns() - t0;
 	return 0;
 }
@@ -696,8 +710,10 @@ static int measure_loop(struct runner *r, const struct workload *w, struct measu
 			group = m->rot_groups[it % m->nrot];
 			select_group(r, group);
 		}
+		busy_select(r->busy, m->done);
 		err = run_timed(r, w, &m->op_ns[(size_t)m->done * m->nops],
 				&m->total_ns[m->done], m->snaps);
+		busy_select(r->busy, BUSY_SCRATCH);
 		if (err)
 			break;
 		if (r->counting)
@@ -763,7 +779,11 @@ static void measure_overhead(struct runner *r, const struct workload *w, struct 
 	uint64_t plain, timed;
 
 	for (it = 0; it < pairs && !runner_interrupted; it++) {
-		if (run_plain(w, &plain) || run_timed(r, w, m->tmp_ns, &timed, m->snaps))
+		busy_select(r->busy, BUSY_OFF);
+		if (run_plain(w, &plain))
+			break;
+		busy_select(r->busy, BUSY_SCRATCH);
+		if (run_timed(r, w, m->tmp_ns, &timed, m->snaps))
 			break;
 		ratio[got++] = (double)timed / (double)plain;
 	}
@@ -786,6 +806,8 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 
 	fill_run_config(r, run);
 	measure_init(&m, r, w);
+	busy_measure_begin(r->busy, w->nops, r->o.timeline);
+	busy_select(r->busy, BUSY_SCRATCH);
 	if (r->o.ebpf_parts) {
 		err = open_ebpf(r, w);
 		if (err)
@@ -816,9 +838,11 @@ int runner_measure(struct runner *r, const struct workload *w, struct cp_run *ru
 			goto out;
 	}
 	fill_threads(r, run);
+	busy_fill_run(r->busy, run, m.done, r->busy_why);
 	if (r->o.overhead && !run->partial)
 		measure_overhead(r, w, &m, run);
 out:
+	busy_select(r->busy, BUSY_OFF);
 	ebpf_close(r->ebpf);
 	r->ebpf = NULL;
 	measure_release(&m);

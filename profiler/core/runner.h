@@ -35,6 +35,8 @@ struct runner_opts {
 	int no_rdpmc;		/* force read(2) */
 	unsigned ebpf_parts;	/* enum ebpf_part mask; 0: none */
 	int sample_freq;
+	int no_busy;		/* do not bind oneDNN's ITT tasks: no busy time */
+	int timeline;		/* measured iterations whose slices are kept (0: none) */
 	/* called once the warm-up is done, before the measured iterations; may be NULL */
 	void (*progress)(void *arg, int iterations, int ops);
 	void *progress_arg;

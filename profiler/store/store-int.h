@@ -35,6 +35,31 @@ struct col {
 	"  machine_key TEXT NOT NULL, json TEXT NOT NULL\n" \
 	");\n"
 
+/* schema version 2: busy time per layer and worker, the timeline */
+#define WORKERS_TABLES \
+	"CREATE TABLE IF NOT EXISTS busy (\n" \
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),\n" \
+	"  layer INTEGER NOT NULL, thread INTEGER NOT NULL,\n" \
+	"  busy_ms REAL NOT NULL,\n" \
+	"  PRIMARY KEY (run_id, layer, thread)\n" \
+	") WITHOUT ROWID;\n" \
+	"CREATE TABLE IF NOT EXISTS busy_notes (\n" \
+	"  run_id INTEGER PRIMARY KEY REFERENCES runs(id),\n" \
+	"  note TEXT NOT NULL\n" \
+	");\n" \
+	"CREATE TABLE IF NOT EXISTS slices (\n" \
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),\n" \
+	"  seq INTEGER NOT NULL, iteration INTEGER NOT NULL,\n" \
+	"  layer INTEGER NOT NULL, worker INTEGER NOT NULL,\n" \
+	"  begin_us REAL NOT NULL, dur_us REAL NOT NULL,\n" \
+	"  PRIMARY KEY (run_id, seq)\n" \
+	") WITHOUT ROWID;\n"
+
+/* store-workers.c: version 1 -> 2, and the rows of those tables */
+int store_migrate(struct store *s);
+int store_write_workers(struct store *s, const struct cp_run *run, int64_t id);
+int store_read_workers(struct store *s, struct cp_run *run, int64_t id);
+
 extern const struct col run_cols[], machine_cols[], event_cols[], layer_cols[],
 	thread_cols[];
 extern const size_t run_cols_n, machine_cols_n, event_cols_n, layer_cols_n,

@@ -370,6 +370,36 @@ static void point_clear(struct sweep_point *pt)
 	pt->nprocs = 0;
 	free(pt->error);
 	pt->error = NULL;
+	free(pt->layers);
+	pt->layers = NULL;
+	pt->nlayers = 0;
+}
+
+/* What per-layer scaling needs of the first process's run. */
+static void point_layers(struct sweep_point *pt, const struct cp_run *r)
+{
+	int i, th;
+
+	pt->nlayers = r->nlayers;
+	pt->layers = xcalloc((size_t)r->nlayers + 1, sizeof(*pt->layers));
+	for (i = 0; i < r->nlayers; i++) {
+		struct sweep_layer *l = &pt->layers[i];
+
+		snprintf(l->name, sizeof(l->name), "%s", r->layers[i].name);
+		l->time_ms = r->layers[i].time_ms;
+		l->busy_sum = l->busy_max = NAN;
+		if (!r->busy_ms || r->nthreads < 1)
+			continue;
+		l->busy_sum = l->busy_max = 0;
+		for (th = 0; th < r->nthreads; th++) {
+			double b = *cp_run_busy((struct cp_run *)r, i, th);
+
+			l->busy_sum += b;
+			l->busy_max = MAX(l->busy_max, b);
+		}
+		for (th = 0; th < r->nthreads; th++)
+			l->nbusy += *cp_run_busy((struct cp_run *)r, i, th) >= l->busy_max / 10;
+	}
 }
 
 void sweep_release(struct sweep *s)
@@ -424,6 +454,8 @@ void sweep_point_fill(struct sweep *s, int k, struct cp_run *const *runs, int n)
 		pt->cores += r->threads;
 		partial |= r->partial;
 	}
+	if (n > 0)
+		point_layers(pt, runs[0]);
 	qsort(lat, (size_t)n, sizeof(double), cmp_double);
 	pt->latency_ms = n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2;
 	free(lat);

@@ -124,8 +124,19 @@ struct sweep_proc {
 	int *cpus;		/* planned cpu of each worker; -1 unpinned */
 };
 
+/* One layer of a combination's (first process's) run, for per-layer scaling. */
+struct sweep_layer {
+	char name[CP_NAME_LEN];
+	double time_ms;		/* median */
+	/* busy time over the workers: NaN when not measured */
+	double busy_sum, busy_max;
+	int nbusy;		/* workers busy for at least a tenth of the busiest */
+};
+
 struct sweep_point {
 	int idx[SWEEP_NAXES];
+	int nlayers;
+	struct sweep_layer *layers;	/* NULL when not run */
 	enum sweep_state state;
 	char *error;		/* SWEEP_FAILED: why */
 	int nprocs;
@@ -246,5 +257,57 @@ int sweep_exec(const struct profile_opts *p, int procs, char *const *cpus,
 
 /* Free what sweep_exec() returned. */
 void sweep_runs_free(struct cp_run **runs, int n);
+
+/* ---- per-layer thread scaling (sweep-layers.c) ---- */
+
+/*
+ * Why a layer scales as it does from base_threads to threads workers:
+ * SCALES: parallel efficiency at least 80%; else SERIAL: one worker did
+ * the work; IMBALANCE: busy time unequal (1 - mean/max > 0.2); CONTENTION:
+ * the busy time summed over the workers grew by more than 20% (each
+ * worker's part took longer than its share: caches, bandwidth); else
+ * OVERHEAD: the time went outside the workers' tasks (fork/join, barriers,
+ * a primitive too small to split). UNKNOWN without busy time.
+ */
+enum sweep_verdict {
+	VERDICT_UNKNOWN, VERDICT_SCALES, VERDICT_SERIAL, VERDICT_IMBALANCE,
+	VERDICT_CONTENTION, VERDICT_OVERHEAD,
+};
+
+const char *sweep_verdict_name(enum sweep_verdict v);
+
+struct sweep_layer_scaling {
+	int layer;		/* row */
+	double speedup;		/* base time / time */
+	double efficiency;	/* speedup x base threads / threads */
+	double imbalance;	/* at threads; NaN unknown */
+	double work_growth;	/* busy sum / base busy sum; NaN unknown */
+	double lost_ms;		/* time above ideal scaling: time - base time x base / threads */
+	enum sweep_verdict verdict;
+};
+
+/* The verdict of one layer, from the figures above (constructed values in tests). */
+enum sweep_verdict sweep_layer_verdict(const struct sweep_layer *base, int base_threads,
+				       const struct sweep_layer *l, int threads,
+				       struct sweep_layer_scaling *out);
+
+/*
+ * Per-layer scaling of point @k against its thread partner (the same
+ * combination at the base thread count): a new array of s->points[k]
+ * .nlayers entries in *@out (free it). Returns the count, 0 when there is
+ * no such partner (threads not swept, @k is the base, a layer list that
+ * differs, a run missing).
+ */
+int sweep_layer_scaling(const struct sweep *s, int k, struct sweep_layer_scaling **out);
+
+/* Rows of @sc (@n of them) in order of time lost, most first; free it. */
+int *sweep_layers_by_lost(const struct sweep_layer_scaling *sc, int n);
+
+/* The combination with the most threads that has a partner (its thread
+ * count in *@threads), or -1. */
+int sweep_layers_top_point(const struct sweep *s, double *threads);
+
+/* Summary: the @top layers losing the most at the largest thread count, "" when none. */
+void sweep_layers_summary(const struct sweep *s, char *buf, size_t len, int top);
 
 #endif

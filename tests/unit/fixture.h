@@ -205,4 +205,37 @@ static struct cp_run *fixture_run(enum fixture_variant v)
 	return run;
 }
 
+/*
+ * The nchw run with per-worker busy time and two iterations of timeline:
+ * worker 1 does 3/4 of worker 0's work, and none of pool1 (a serial layer).
+ * Numbers are exact in binary. (test-store --write-fixture-workers)
+ */
+static __attribute__((unused)) struct cp_run *fixture_workers_run(void)
+{
+	struct cp_run *run = fixture_run(FIX_NCHW);
+	double t = 0;
+	int i, it, w;
+
+	cp_run_set_busy(run);
+	for (i = 0; i < run->nlayers; i++) {
+		*cp_run_busy(run, i, 0) = run->layers[i].time_ms;
+		*cp_run_busy(run, i, 1) = i == 2 ? 0 : run->layers[i].time_ms * 0.75;
+	}
+	*cp_run_busy(run, run->nlayers, 0) = 0;
+	*cp_run_busy(run, run->nlayers, 1) = 0;
+	for (w = 0; w < 2; w++)
+		for (it = 0, t = 0; it < 2; it++, t += 125) {
+			for (i = 0; i < run->nlayers; i++) {
+				struct cp_slice sl = { .iteration = it, .layer = i, .worker = w };
+
+				sl.begin_us = t;
+				sl.dur_us = *cp_run_busy(run, i, w) * 1000;
+				t += run->layers[i].time_ms * 1000;
+				if (sl.dur_us > 0)
+					cp_run_add_slice(run, &sl);
+			}
+		}
+	return run;
+}
+
 #endif

@@ -161,6 +161,19 @@ static int cmp_run(const struct cp_run *a, const struct cp_run *b)
 		CMP_INT(a->stacks[i].count, b->stacks[i].count, "stack count");
 		CMP_STR(a->stacks[i].event, b->stacks[i].event, "stack event");
 	}
+	CMP_INT(!a->busy_ms, !b->busy_ms, "busy_ms present");
+	CMP_STR(a->busy_note, b->busy_note, "busy_note");
+	n = a->busy_ms && b->busy_ms ? (long)(a->nlayers + 1) * a->nthreads : 0;
+	for (i = 0; i < n; i++)
+		CMP_NUM(a->busy_ms[i], b->busy_ms[i], "busy_ms");
+	CMP_INT(a->nslices, b->nslices, "nslices");
+	for (i = 0; i < a->nslices && i < b->nslices; i++) {
+		CMP_INT(a->slices[i].iteration, b->slices[i].iteration, "slice iteration");
+		CMP_INT(a->slices[i].layer, b->slices[i].layer, "slice layer");
+		CMP_INT(a->slices[i].worker, b->slices[i].worker, "slice worker");
+		CMP_NUM(a->slices[i].begin_us, b->slices[i].begin_us, "slice begin");
+		CMP_NUM(a->slices[i].dur_us, b->slices[i].dur_us, "slice dur");
+	}
 	return diffs;
 }
 
@@ -181,6 +194,23 @@ static int write_fixture(const char *path)
 		err = run->partial ? store_write_partial(s, run) : store_write_run(s, run);
 		cp_run_free(run);
 	}
+	store_close(s);
+	if (err)
+		fprintf(stderr, "test-store: %s\n", cp_strerror(err));
+	return err ? 1 : 0;
+}
+
+static int write_fixture_workers(const char *path)
+{
+	struct store *s = NULL;
+	struct cp_run *run = fixture_workers_run();
+	int err;
+
+	unlink(path);
+	err = store_open(path, STORE_CREATE, &s);
+	if (!err)
+		err = store_write_run(s, run);
+	cp_run_free(run);
 	store_close(s);
 	if (err)
 		fprintf(stderr, "test-store: %s\n", cp_strerror(err));
@@ -378,7 +408,7 @@ static void test_bad_files(void)
 	is_int(open_err(DIR "/other.db", STORE_APPEND), -ENOTSUP, "and not appended to");
 
 	copy_file(DIR "/rt.db", DIR "/newer.db");
-	sql(DIR "/newer.db", "PRAGMA user_version = 2");
+	sql(DIR "/newer.db", "PRAGMA user_version = " "99");
 	is_int(open_err(DIR "/newer.db", STORE_READ), -EPROTONOSUPPORT,
 	       "a newer schema version is refused");
 	ok(strstr(cp_strerror(-1), "newer convprof") != NULL, "%s", cp_strerror(-1));
@@ -437,12 +467,77 @@ static void test_bad_files(void)
 	is_int(err, -EBADMSG, "a garbled file is refused: %s", cp_strerror(err));
 }
 
+/* busy time and slices survive; a version 1 file reads, and migrates on append */
+static void test_workers(void)
+{
+	struct cp_run *a = fixture_workers_run(), *b = NULL, *c = fixture_run(FIX_NHWC);
+	struct store *s = NULL;
+	int64_t v = 0;
+	int err;
+
+	snprintf(a->busy_note, sizeof(a->busy_note), "a caveat");
+	ok(write_fixture_workers(DIR "/w.db") == 0, "a run with busy time is written");
+	err = store_open(DIR "/w.db", STORE_APPEND, &s);
+	if (!err)
+		err = store_write_run(s, a);
+	if (!err)
+		err = store_read_run(s, a->id, &b);
+	is_int(err, 0, "and another read back: %s", err ? cp_strerror(err) : "ok");
+	if (b)
+		is_int(cmp_run(a, b), 0, "busy time, note and %d slices survive", a->nslices);
+	store_close(s);
+	s = NULL;
+	cp_run_free(b);
+	b = NULL;
+
+	/* what convprof 0.1 wrote: no per-worker tables, version 1 */
+	sql(DIR "/w.db", "DROP TABLE busy; DROP TABLE busy_notes; DROP TABLE slices; "
+	    "PRAGMA user_version = 1; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+	err = store_open(DIR "/w.db", STORE_READ, &s);
+	if (!err)
+		err = store_read_run(s, 1, &b);
+	is_int(err, 0, "a version 1 recording reads: %s", err ? cp_strerror(err) : "ok");
+	ok(b && !b->busy_ms && !b->nslices, "with no busy time and no timeline");
+	store_close(s);
+	s = NULL;
+	cp_run_free(b);
+	b = NULL;
+	err = store_open(DIR "/w.db", STORE_APPEND, &s);
+	if (!err)
+		err = store_write_run(s, c);
+	is_int(err, 0, "appending to it migrates it: %s", err ? cp_strerror(err) : "ok");
+	store_close(s);
+	s = NULL;
+	{
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_open(DIR "/w.db", &db) == SQLITE_OK &&
+		    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	ok(v == STORE_SCHEMA_VERSION, "now schema version %lld", (long long)v);
+	err = store_open(DIR "/w.db", STORE_READ, &s);
+	if (!err)
+		err = store_read_run(s, 1, &b);
+	ok(!err && b && b->nlayers == a->nlayers, "its old run still reads");
+	store_close(s);
+	cp_run_free(a);
+	cp_run_free(b);
+	cp_run_free(c);
+}
+
 int main(int argc, char **argv)
 {
 	int64_t id = -1;
 
 	if (argc == 3 && strcmp(argv[1], "--write-fixture") == 0)
 		return write_fixture(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--write-fixture-workers") == 0)
+		return write_fixture_workers(argv[2]);
 	mkdir("tests/out", 0755);
 	mkdir(DIR, 0755);
 
@@ -450,6 +545,7 @@ int main(int argc, char **argv)
 	test_failed_write();
 	test_killed_writer();
 	test_bad_files();
+	test_workers();
 
 	ok(store_parse_run_id("latest", &id) == 0 && id == 0, "'latest' is 0");
 	ok(store_parse_run_id("12", &id) == 0 && id == 12, "'12' is 12");
