@@ -39,7 +39,7 @@ endif
 BUILD_PKGS := gcc make libc6-dev pkg-config libpfm4-dev libhwloc-dev \
 	libjansson-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
 	libdnnl-dev libsqlite3-dev
-TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3
+TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3 python3-torch python3-torchvision
 
 SRCS := $(filter-out profiler/hook/%,$(wildcard profiler/*/*.c workloads/*.c reports/*.c))
 ASM_SRCS := $(wildcard workloads/*.S)
@@ -151,7 +151,14 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory convprof tests
 	$(Q)tests/run-tests.sh
 
-tests: convprof $(HOOK_LIB) $(UNIT_BINS)
+tests: convprof $(HOOK_LIB) $(UNIT_BINS) $(OUT)/tests/app-prims
+
+# A oneDNN application of known shapes for tests/cli/t-app.sh (not a unit
+# test: its name does not start with test-).
+$(OUT)/tests/app-prims: tests/app/prims.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -ldnnl
 
 # The main job: ResNet-50 with the defaults (f32, blocked layout, fused,
 # one pinned worker per core), per layer.

@@ -475,6 +475,37 @@ static void fill_total(struct table *t, const struct cp_run *run,
 	fill_values(t, run, -1, c, csv, -1);
 }
 
+/* "exited with status 3", "was killed by signal 11 (Segmentation fault)" */
+const char *render_exit_sentence(const struct cp_run *run, char *buf, size_t len)
+{
+	static char own[96];
+
+	if (!buf) {
+		buf = own;
+		len = sizeof(own);
+	}
+	if (run->exit_signal)
+		snprintf(buf, len, "was killed by signal %d (%s)", run->exit_signal,
+			 strsignal(run->exit_signal));
+	else
+		snprintf(buf, len, "exited with status %d", run->exit_status);
+	return buf;
+}
+
+/* A `-- command` run: the command instead of the model's configuration. */
+static void print_command(const struct cp_run *run, FILE *fp)
+{
+	int i;
+
+	fprintf(fp, "command:");
+	for (i = 0; i < run->command_argc; i++)
+		fprintf(fp, strpbrk(run->command_argv[i], " \t'\"") ? " '%s'" : " %s",
+			run->command_argv[i]);
+	fprintf(fp, " (%s)\n", render_exit_sentence(run, NULL, 0));
+	if (run->app_note[0])
+		fprintf(fp, "note: %s\n", run->app_note);
+}
+
 static void print_header(const struct cp_run *run, FILE *fp,
 			 const struct render_opts *o)
 {
@@ -486,9 +517,12 @@ static void print_header(const struct cp_run *run, FILE *fp,
 		if (run->thread_recs[i].cpu_planned >= 0)
 			n += snprintf(cpus + n, sizeof(cpus) - n, "%s%d", n ? "," : "",
 				      run->thread_recs[i].cpu_planned);
-	fprintf(fp, "model: %s %dx%d, batch %d, %s, layout %s, fusion %s\n",
-		run->model, run->width, run->height, run->batch, run->precision,
-		run->layout, run->fusion ? "on" : "off");
+	if (run->command_argc)
+		print_command(run, fp);
+	else
+		fprintf(fp, "model: %s %dx%d, batch %d, %s, layout %s, fusion %s\n",
+			run->model, run->width, run->height, run->batch, run->precision,
+			run->layout, run->fusion ? "on" : "off");
 	fprintf(fp, "threads: %d, pinned %s%s%s%s\n", run->threads, run->pin,
 		cpus[0] ? " (cpus " : "", cpus, cpus[0] ? ")" : "");
 	if (run->membind[0])
@@ -552,8 +586,15 @@ static void print_header(const struct cp_run *run, FILE *fp,
 		fprintf(fp, "WARNING: %s\n", run->numa_warning);
 	if (run->rotate)
 		fprintf(fp, "rotation: one event group per iteration; each group saw whole iterations\n");
-	fprintf(fp, "iterations: %d measured after %d warm-up; latency %.3f ms (median), %.2f img/s",
-		run->iterations, run->warmup, run->latency_ms, run->throughput_ips);
+	if (!strcmp(run->grouping, "primitive"))
+		fprintf(fp, "iterations: no repeating sequence of primitives: one row per primitive, totals over the run (%.3f ms)",
+			run->latency_ms);
+	else if (run->command_argc)
+		fprintf(fp, "iterations: %d periods of %d primitives seen, %d measured after %d warm-up; %.3f ms per period (median)",
+			run->periods, run->nlayers, run->iterations, run->warmup, run->latency_ms);
+	else
+		fprintf(fp, "iterations: %d measured after %d warm-up; latency %.3f ms (median), %.2f img/s",
+			run->iterations, run->warmup, run->latency_ms, run->throughput_ips);
 	if (!isnan(run->overhead_pct))
 		fprintf(fp, "; per-layer instrumentation overhead %.2f%%", run->overhead_pct);
 	fputc('\n', fp);
@@ -572,7 +613,10 @@ static void print_header(const struct cp_run *run, FILE *fp,
 	} else if (o->efficiency_note) {
 		fprintf(fp, "efficiency: unknown (%s)\n", o->efficiency_note);
 	}
-	if (run->partial)
+	if (run->partial && run->command_argc)
+		fprintf(fp, "PARTIAL: the command %s; this is what it ran until then\n",
+			render_exit_sentence(run, NULL, 0));
+	else if (run->partial)
 		fprintf(fp, "PARTIAL: the run was interrupted; these are the iterations it finished\n");
 	for (i = 0; i < run->nlayers; i++)
 		nref += run->layers[i].is_ref;
@@ -719,6 +763,27 @@ static json_t *dims(const int *d)
 	return a;
 }
 
+/* DESIGN.md: "command", "grouping", "exit" of a `-- command` run */
+static void command_json(json_t *root, const struct cp_run *run)
+{
+	json_t *argv = json_array(), *ex = json_object();
+	int i;
+
+	for (i = 0; i < run->command_argc; i++)
+		json_array_append_new(argv, json_string(run->command_argv[i]));
+	json_object_set_new(root, "command", argv);
+	json_set_str(root, "grouping", run->grouping);
+	if (!strcmp(run->grouping, "sequence"))
+		json_set_int(root, "periods", run->periods);
+	if (run->exit_signal)
+		json_set_int(ex, "signal", run->exit_signal);
+	else
+		json_set_int(ex, "status", run->exit_status);
+	json_object_set_new(root, "exit", ex);
+	if (run->app_note[0])
+		json_set_str(root, "note", run->app_note);
+}
+
 static json_t *layer_json(const struct cp_run *run, int layer, int per_thread)
 {
 	const struct cp_layer_rec *l = row(run, layer);
@@ -732,6 +797,10 @@ static json_t *layer_json(const struct cp_run *run, int layer, int per_thread)
 	json_set_str(o, "layout", l->layout);
 	json_set_str(o, "weights_layout", l->wei_fmt);
 	json_set_str(o, "dst_layout", l->dst_fmt);
+	json_set_str(o, "wei_fmt", l->wei_fmt);	/* DESIGN.md's names */
+	json_set_str(o, "dst_fmt", l->dst_fmt);
+	if (!strcmp(run->grouping, "primitive") && layer < run->nlayers)
+		json_set_int(o, "calls", (long long)l->calls);
 	json_set_str(o, "impl", l->impl);
 	json_set_bool(o, "reference_kernel", l->is_ref);
 	json_set_str(o, "dtype", l->dtype);
@@ -781,6 +850,8 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 	if (run->id)
 		json_set_int(root, "run", run->id);
 	json_set_str(root, "model", run->model);
+	if (run->command_argc)
+		command_json(root, run);
 	snprintf(size, sizeof(size), "%dx%d", run->width, run->height);
 	json_set_str(cfg, "size", size);
 	json_set_int(cfg, "width", run->width);
