@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 			CHECK(dnnl_primitive_execute(ops[j].p, stream, ops[j].nargs, ops[j].args));
 		CHECK(dnnl_stream_wait(stream));
 	}
-	printf("app-prims: %d iterations\n", n);
+	fprintf(stderr, "app-prims: %d iterations\n", n);
 	for (j = 0; j < 5; j++)
 		dnnl_primitive_destroy(ops[j].p);
 	dnnl_memory_destroy(in);
