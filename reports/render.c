@@ -763,6 +763,23 @@ static json_t *dims(const int *d)
 	return a;
 }
 
+/* A worker's busy time per inference over all layers; NaN if never measured. */
+static double worker_busy(const struct cp_run *run, int w)
+{
+	double sum = 0;
+	int l, any = 0;
+
+	for (l = 0; l <= run->nlayers; l++) {
+		double v = run->busy_ms[(long)l * run->nthreads + w];
+
+		if (!isnan(v)) {
+			sum += v;
+			any = 1;
+		}
+	}
+	return any ? sum : NAN;
+}
+
 /* DESIGN.md: "command", "grouping", "exit" of a `-- command` run */
 static void command_json(json_t *root, const struct cp_run *run)
 {
@@ -932,6 +949,8 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 			json_object_set_new(t, "cpu", json_null());
 		json_set_str(t, "cpus_actual", r->cpus_actual);
 		json_set_num(t, "migrations", r->migrations);
+		if (run->busy_ms)
+			json_set_num(t, "busy_ms", worker_busy(run, i));
 		json_array_append_new(threads, t);
 	}
 	json_object_set_new(root, "threads", threads);

@@ -85,10 +85,14 @@ int cmd_record(int argc, const char **argv)
 		cp_die_msg("%s", cp_strerror(err));
 		goto out;
 	}
-	if (!quiet && sep)
-		fprintf(stderr, "convprof record: run %lld%s written to %s: %s, %d rows (%s), %d periods measured, %.3f ms per period\n",
+	if (!quiet && sep && !strcmp(run->grouping, "primitive"))
+		fprintf(stderr, "convprof record: run %lld%s written to %s: %s, %d rows (one per primitive, no period), %.3f ms in all\n",
 			(long long)run->id, run->partial ? " (partial)" : "", output,
-			run->model, run->nlayers, run->grouping, run->iterations, run->latency_ms);
+			run->model, run->nlayers, run->latency_ms);
+	else if (!quiet && sep)
+		fprintf(stderr, "convprof record: run %lld%s written to %s: %s, %d rows (one per position), %d periods measured, %.3f ms per period\n",
+			(long long)run->id, run->partial ? " (partial)" : "", output,
+			run->model, run->nlayers, run->iterations, run->latency_ms);
 	else if (!quiet)
 		fprintf(stderr, "convprof record: run %lld%s written to %s: %s %dx%d, %d rows, %d iterations, latency %.3f ms\n",
 			(long long)run->id, run->partial ? " (partial)" : "", output,

@@ -214,7 +214,8 @@ static void layer_name(const struct cp_hook_prim *p, const struct cp_layer_rec *
 			 l->in_dims[2], l->in_dims[3]);
 		break;
 	case dnnl_reorder:
-		dims_str(&p->src, p->src.ndims >= 4 && !l->wei_fmt[0] ? 1 : 0, dims, sizeof(dims));
+		/* activations by their c x h x w, weights by all their dims */
+		dims_str(&p->src, p->src.ndims >= 3 && p->src.dims[0] == 1 ? 1 : 0, dims, sizeof(dims));
 		snprintf(buf, len, "reorder %s>%s %s", l->layout, l->dst_fmt, dims);
 		break;
 	case dnnl_inner_product:

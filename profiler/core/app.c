@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <oneapi/dnnl/dnnl.h>
+
 #include "core/app.h"
 #include "core/events.h"
 #include "ebpf/ebpf.h"
@@ -190,6 +192,25 @@ static void note_limits(struct cp_run *run, const struct hook_data *d)
 			 n ? "; " : "");
 }
 
+/* The precision of the first convolution: what efficiency compares with. */
+static void set_precision(struct cp_run *run)
+{
+	const dnnl_version_t *v = dnnl_version();
+	int i;
+
+	snprintf(run->dnnl_version, sizeof(run->dnnl_version), "%d.%d.%d", v->major, v->minor,
+		 v->patch);
+	for (i = 0; i < run->nlayers; i++) {
+		const char *dt = run->layers[i].dtype;
+
+		if (strcmp(run->layers[i].kind, "conv"))
+			continue;
+		snprintf(run->precision, sizeof(run->precision), "%s",
+			 !strcmp(dt, "s8") || !strcmp(dt, "u8") ? "int8" : dt);
+		return;
+	}
+}
+
 /* What was asked for and is not measured for a command: said, never 0. */
 static void add_unmeasured(struct cp_run *run, const struct app_opts *o)
 {
@@ -294,6 +315,7 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	}
 	note_limits(run, &d);
 	add_unmeasured(run, o);
+	set_precision(run);
 	*out = run;
 	run = NULL;
 out:

@@ -332,6 +332,8 @@ int store_read_run(struct store *s, int64_t id, struct cp_run **out)
 		err = read_values(s, run, id);
 	if (!err)
 		err = read_threads_stacks(s, run, id, nstacks);
+	if (!err)
+		err = store_read_command(s, run, id);
 out:
 	sqlite3_finalize(st);
 	if (err) {
