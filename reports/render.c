@@ -814,8 +814,10 @@ static json_t *layer_json(const struct cp_run *run, int layer, int per_thread)
 	json_set_str(o, "layout", l->layout);
 	json_set_str(o, "weights_layout", l->wei_fmt);
 	json_set_str(o, "dst_layout", l->dst_fmt);
-	json_set_str(o, "wei_fmt", l->wei_fmt);	/* DESIGN.md's names */
-	json_set_str(o, "dst_fmt", l->dst_fmt);
+	if (run->command_argc) {	/* DESIGN.md's names for command runs */
+		json_set_str(o, "wei_fmt", l->wei_fmt);
+		json_set_str(o, "dst_fmt", l->dst_fmt);
+	}
 	if (!strcmp(run->grouping, "primitive") && layer < run->nlayers)
 		json_set_int(o, "calls", (long long)l->calls);
 	json_set_str(o, "impl", l->impl);
