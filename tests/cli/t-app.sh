@@ -111,5 +111,11 @@ else
 	jq_ok "channels_last: 53 conv rows + 53 reorders" "$TMP/c.json" \
 		'([.layers[] | select(.kind == "conv")] | length) == 53 and
 		 ([.layers[] | select(.kind == "reorder")] | length) == 53'
+	RDB="$TMP/torch.db"
+	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 2>/dev/null
+	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 channels_last 2>/dev/null
+	run "$CP" diff -i "$RDB" 1 2
+	ok "diff channels_last vs default: 105 fewer reorders, and the speed" sh -c \
+		'echo "$1" | head -1 | grep -Eq "^channels_last vs run 1: 105 fewer reorders, [0-9.]+x (faster|slower)|as fast"' _ "$out"
 fi
 done_testing
