@@ -78,6 +78,21 @@ $CP stat --ebpf none -- ls -l /proc/self/fd >"$TMP/fds" 2>/dev/null
 ok "the command inherits the fds it would have, and the record only" sh -c \
 	'[ $(grep -c . "$1") -eq $(($(grep -c . "$2") + 1)) ] && [ $(grep -c "memfd:convprof-hook" "$1") -eq 1 ]' _ "$TMP/fds" "$TMP/fds.base"
 
+# a second process running oneDNN: not recorded, and said
+$STAT -- sh -c '"$1" 5 && "$1" 7' _ "$PRIMS" >"$TMP/two.json" 2>/dev/null
+jq_ok "a command starting two oneDNN processes: the first is profiled, the note says so" "$TMP/two.json" \
+	'.periods == 5 and (.note | test("only the first process is profiled \\(1 more"))'
+
+# the hook fails open: loaded without convprof's record, the program runs as always
+ok "the hook without a record stays out of the way" sh -c \
+	'LD_PRELOAD="$1" "$2" 3 2>&1 | grep -q "^app-prims: 3 iterations"' _ "$TOP/build/libconvprof-hook.so" "$PRIMS"
+ok "... also as oneDNN's ITT collector" sh -c \
+	'LD_PRELOAD="$1" INTEL_LIBITTNOTIFY64="$1" INTEL_ITTNOTIFY_GROUPS=all "$2" 3 2>&1 | grep -q "^app-prims: 3 iterations"' \
+	_ "$TOP/build/libconvprof-hook.so" "$PRIMS"
+ok "a record fd that is not a record is ignored" sh -c \
+	'LD_PRELOAD="$1" CONVPROF_HOOK_FD=0 "$2" 3 </dev/null 2>&1 | grep -q "^app-prims: 3 iterations"' \
+	_ "$TOP/build/libconvprof-hook.so" "$PRIMS"
+
 # the record of a run, read back by report
 DB="$TMP/app.db"
 ok "record -- app-prims" $CP record -q -t 2 -o "$DB" -- "$PRIMS" 20
