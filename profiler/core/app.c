@@ -179,7 +179,7 @@ static void note_limits(struct cp_run *run, const struct hook_data *d)
 
 	if (d->hdr.other_processes)
 		n += (size_t)snprintf(run->app_note + n, sizeof(run->app_note) - n,
-				      "only the first process is profiled (%u more loaded the hook)",
+				      "only the first process that ran oneDNN is profiled (%u more did)",
 				      d->hdr.other_processes);
 	if (d->lost_execs && n < sizeof(run->app_note))
 		n += (size_t)snprintf(run->app_note + n, sizeof(run->app_note) - n,
