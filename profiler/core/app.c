@@ -6,6 +6,7 @@
  * shared record back (app-record.c) and make rows of it (app-layers.c).
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -78,8 +79,21 @@ static void child_exec(const struct app_opts *o, int fd, int errpipe, const char
 		setenv("OMP_NUM_THREADS", num, 1);
 	}
 	if (places[0]) {
+		cpu_set_t set;
+		int i;
+
 		setenv("OMP_PLACES", places, 1);
 		setenv("OMP_PROC_BIND", "close", 1);
+		/*
+		 * The command inherits convprof's affinity, which a parent (or
+		 * convprof's own OpenMP runtime under OMP_PROC_BIND) may have
+		 * narrowed: the places must be usable.
+		 */
+		CPU_ZERO(&set);
+		for (i = 0; i < plan->nthreads; i++)
+			if (plan->pus[i] >= 0 && plan->pus[i] < CPU_SETSIZE)
+				CPU_SET(plan->pus[i], &set);
+		sched_setaffinity(0, sizeof(set), &set);
 	}
 	/* the record must reach the command: the only fd convprof leaves open */
 	fcntl(fd, F_SETFD, 0);
@@ -186,6 +200,10 @@ static void note_limits(struct cp_run *run, const struct hook_data *d)
 				      "%sthe record was full after %llu executions; %llu later ones are not counted",
 				      n ? "; " : "", (unsigned long long)d->nexecs,
 				      (unsigned long long)d->lost_execs);
+	if (d->hdr.nprims > d->hdr.max_prims && n < sizeof(run->app_note))
+		n += (size_t)snprintf(run->app_note + n, sizeof(run->app_note) - n,
+				      "%smore than %u distinct primitives: the executions of the others are not counted",
+				      n ? "; " : "", d->hdr.max_prims);
 	if (!d->nworkers && n < sizeof(run->app_note))
 		snprintf(run->app_note + n, sizeof(run->app_note) - n,
 			 "%soneDNN reported no ITT tasks (ONEDNN_ITT_TASK_LEVEL=0?): no per-worker busy time",

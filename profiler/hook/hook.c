@@ -36,6 +36,8 @@
 
 #define CP_EXPORT __attribute__((visibility("default")))
 #define MAP_SLOTS 16384		/* primitive pointer -> id, open addressing */
+#define DESC_SLOTS 16384	/* > the record's max_prims */
+#define TOMBSTONE ((const void *)1)
 
 typedef dnnl_status_t (*execute_fn)(const_dnnl_primitive_t, dnnl_stream_t, int,
 				    const dnnl_exec_arg_t *);
@@ -68,9 +70,15 @@ static int resolved;		/* 1 ok, -1 failed */
 static volatile uint64_t cur_exec = UINT64_MAX;
 
 static struct {
-	const void *key;
-	volatile int32_t id;	/* -1: look it up again (destroyed, or being filled) */
+	const void *key;	/* NULL: empty, TOMBSTONE: destroyed */
+	int32_t id;		/* id + 1; 0: being described */
 } map[MAP_SLOTS];
+
+/* description hash -> id + 1, so that re-created primitives share an entry */
+static struct {
+	uint64_t hash;		/* 0: empty */
+	int32_t id;
+} descs[DESC_SLOTS];
 
 static __thread int my_slot = -1;	/* worker slot, -2: none left */
 static __thread int task_depth;
@@ -304,45 +312,99 @@ static uint32_t slot_of(const void *key)
 	return (uint32_t)(x >> 40) & (MAP_SLOTS - 1);
 }
 
-/*
- * The id of @prim, describing it on first sight. Two threads meeting a new
- * primitive at once may each describe it; both ids are valid, convprof
- * merges identical descriptions. Returns -1 when full.
- */
-static int32_t prim_id(const_dnnl_primitive_t prim)
+static uint64_t desc_hash(const struct cp_hook_prim *p)
 {
-	uint32_t s = slot_of(prim), i;
-	const void *k;
-	int32_t id;
-	uint32_t n;
+	const unsigned char *b = (const unsigned char *)p;
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
 
-	for (i = 0; i < MAP_SLOTS; i++, s = (s + 1) & (MAP_SLOTS - 1)) {
-		k = __atomic_load_n(&map[s].key, __ATOMIC_ACQUIRE);
-		if (k == prim) {
-			id = __atomic_load_n(&map[s].id, __ATOMIC_ACQUIRE);
-			if (id >= 0)
+	for (i = 0; i < sizeof(*p); i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h | 1;	/* 0 marks an empty slot */
+}
+
+/*
+ * The record's id of a primitive described as @p: an earlier one's when the
+ * same description was seen (frameworks re-create primitives, PyTorch its
+ * reorders), else a new entry. -1 when the record's table is full.
+ */
+static int32_t desc_id(const struct cp_hook_prim *p)
+{
+	uint64_t h = desc_hash(p), k;
+	uint32_t s = (uint32_t)(h >> 20) & (DESC_SLOTS - 1), i, n;
+	int32_t id;
+
+	for (i = 0; i < DESC_SLOTS; i++, s = (s + 1) & (DESC_SLOTS - 1)) {
+		k = __atomic_load_n(&descs[s].hash, __ATOMIC_ACQUIRE);
+		if (k == h) {
+			id = __atomic_load_n(&descs[s].id, __ATOMIC_ACQUIRE) - 1;
+			if (id >= 0 && memcmp(&prims[id], p, sizeof(*p)) == 0)
 				return id;
-			break;
+			continue;	/* being filled, or a collision */
 		}
 		if (!k) {
-			const void *expect = NULL;
+			uint64_t expect = 0;
 
-			if (__atomic_compare_exchange_n(&map[s].key, &expect, prim, 0,
+			if (__atomic_compare_exchange_n(&descs[s].hash, &expect, h, 0,
 							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-				break;
-			if (expect == prim)
 				break;
 		}
 	}
 	n = __atomic_fetch_add(&rec->nprims, 1, __ATOMIC_RELAXED);
 	if (n >= rec->max_prims)
 		return -1;
-	memset(&prims[n], 0, sizeof(prims[n]));
-	prim_describe(&prims[n], prim);
-	__atomic_store_n(&prims[n].ready, 1, __ATOMIC_RELEASE);
-	if (i < MAP_SLOTS)
-		__atomic_store_n(&map[s].id, (int32_t)n, __ATOMIC_RELEASE);
+	memcpy(&prims[n], p, sizeof(*p));
+	if (i < DESC_SLOTS)
+		__atomic_store_n(&descs[s].id, (int32_t)n + 1, __ATOMIC_RELEASE);
 	return (int32_t)n;
+}
+
+/*
+ * The id of @prim, described on first sight (cached by pointer). A slot's id
+ * is id + 1, 0 while it is being described or after the primitive was
+ * destroyed; a destroyed primitive's slot becomes a tombstone that a new
+ * pointer may take. Two threads meeting a new primitive at once may each
+ * describe it: both get the same id.
+ */
+static int32_t prim_id(const_dnnl_primitive_t prim)
+{
+	uint32_t s = slot_of(prim), i, mine = MAP_SLOTS;
+	struct cp_hook_prim tmp;
+	const void *k;
+	int32_t id;
+
+	for (i = 0; i < MAP_SLOTS; i++, s = (s + 1) & (MAP_SLOTS - 1)) {
+		k = __atomic_load_n(&map[s].key, __ATOMIC_ACQUIRE);
+		if (k == prim) {
+			id = __atomic_load_n(&map[s].id, __ATOMIC_ACQUIRE) - 1;
+			if (id >= 0)
+				return id;
+			mine = s;
+			break;
+		}
+		if (!k || k == TOMBSTONE) {
+			const void *expect = k;
+
+			if (__atomic_compare_exchange_n(&map[s].key, &expect, prim, 0,
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+				mine = s;
+				break;
+			}
+			if (expect == prim) {
+				mine = s;
+				break;
+			}
+			if (!k)		/* an empty slot ends the probe: prim is not further */
+				break;
+		}
+	}
+	memset(&tmp, 0, sizeof(tmp));
+	prim_describe(&tmp, prim);
+	tmp.ready = 1;
+	id = desc_id(&tmp);
+	if (id >= 0 && mine < MAP_SLOTS)
+		__atomic_store_n(&map[mine].id, id + 1, __ATOMIC_RELEASE);
+	return id;
 }
 
 static int claim_process(void)
@@ -424,7 +486,8 @@ CP_EXPORT dnnl_status_t dnnl_primitive_destroy(dnnl_primitive_t prim)
 			if (!k)
 				break;
 			if (k == prim) {
-				__atomic_store_n(&map[s].id, -1, __ATOMIC_RELEASE);
+				__atomic_store_n(&map[s].id, 0, __ATOMIC_RELEASE);
+				__atomic_store_n(&map[s].key, TOMBSTONE, __ATOMIC_RELEASE);
 				break;
 			}
 		}

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <oneapi/dnnl/dnnl.h>
 
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
 	dnnl_stream_t stream;
 	struct op ops[5];
 	dnnl_dims_t st = { 2, 2 }, ker = { 2, 2 }, dil = { 0, 0 }, pad = { 0, 0 };
+	struct timespec t0, t1;
 
 	CHECK(dnnl_engine_create(&eng, dnnl_cpu, 0));
 	CHECK(dnnl_stream_create(&stream, eng, dnnl_stream_default_flags));
@@ -111,6 +113,7 @@ int main(int argc, char **argv)
 	ops[4].args[0] = (dnnl_exec_arg_t){ DNNL_ARG_SRC, nhwc };
 	ops[4].args[1] = (dnnl_exec_arg_t){ DNNL_ARG_DST, pool };
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++) {
 		if (!strcmp(mode, "crash") && i == n / 2)
 			raise(SIGSEGV);
@@ -118,7 +121,9 @@ int main(int argc, char **argv)
 			CHECK(dnnl_primitive_execute(ops[j].p, stream, ops[j].nargs, ops[j].args));
 		CHECK(dnnl_stream_wait(stream));
 	}
-	fprintf(stderr, "app-prims: %d iterations\n", n);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "app-prims: %d iterations, %.3f us each\n", n,
+		((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / (n ? n : 1));
 	for (j = 0; j < 5; j++)
 		dnnl_primitive_destroy(ops[j].p);
 	dnnl_memory_destroy(in);

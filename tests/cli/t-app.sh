@@ -12,7 +12,7 @@ jq_ok() {	# jq_ok DESCRIPTION FILE FILTER
 
 $STAT -- "$PRIMS" 20 >"$TMP/s.json" 2>"$TMP/s.err"
 ok "stat -- app-prims exits 0" test $? -eq 0
-ok "the command's stderr stays its own" grep -q "^app-prims: 20 iterations" "$TMP/s.err"
+ok "the command's stderr stays its own" grep -q "^app-prims: 20 iterations, " "$TMP/s.err"
 jq_ok "rows: the five primitives in execution order, named apart" "$TMP/s.json" \
 	'[.layers[].name] == ["conv3x3/1 3>16 32x32 #1", "conv3x3/2 16>32 32x32 #1",
 	  "conv1x1/1 32>32 16x16 #1", "reorder nchw>nhwc 32x16x16 #1", "maxpool2x2/2 32 16x16 #1"]'
