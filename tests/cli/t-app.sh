@@ -37,6 +37,14 @@ jq_ok "per-worker busy time from ITT tasks, on the planned cpus" "$TMP/s.json" \
 $STAT --warmup 5 -- "$PRIMS" 12 >"$TMP/w.json" 2>/dev/null
 jq_ok "--warmup 5 of 12 periods: 7 measured" "$TMP/w.json" '.warmup == 5 and .iterations == 7'
 
+$CP stat --ebpf none --format json --pin none -t 1 -- "$PRIMS" 5 >"$TMP/n1.json" 2>/dev/null
+jq_ok "--pin none -t 1: one worker, not pinned" "$TMP/n1.json" \
+	'(.threads | length) == 1 and .threads[0].cpu == null and .config.pin == "none"'
+OMP_NUM_THREADS=1 $CP stat --ebpf none --format json --pin none -- "$PRIMS" 5 >"$TMP/n2.json" 2>/dev/null
+jq_ok "--pin none leaves the command's OMP_NUM_THREADS alone" "$TMP/n2.json" '(.threads | length) == 1'
+OMP_NUM_THREADS=1 $STAT -- "$PRIMS" 5 >"$TMP/n3.json" 2>/dev/null
+jq_ok "-t 2 overrides it" "$TMP/n3.json" '(.threads | length) == 2'
+
 $STAT -- "$PRIMS" 1 >"$TMP/p.json" 2>/dev/null
 jq_ok "no period (one pass): one row per primitive with its calls" "$TMP/p.json" \
 	'.grouping == "primitive" and (.layers | length) == 5 and ([.layers[].calls] | add) == 5'
