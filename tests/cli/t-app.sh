@@ -45,6 +45,12 @@ jq_ok "--pin none leaves the command's OMP_NUM_THREADS alone" "$TMP/n2.json" '(.
 OMP_NUM_THREADS=1 $STAT -- "$PRIMS" 5 >"$TMP/n3.json" 2>/dev/null
 jq_ok "-t 2 overrides it" "$TMP/n3.json" '(.threads | length) == 2'
 
+# convprof's own OpenMP runtime binds convprof under OMP_PROC_BIND: the command must not inherit that
+OMP_PROC_BIND=close OMP_PLACES='{0},{1}' $STAT -- "$PRIMS" 5 >"$TMP/b.json" 2>"$TMP/b.err"
+ok "a narrowed affinity of convprof does not reach the command's places" sh -c \
+	'! grep -q "places reduced" "$2" && jq -e "[.threads[].cpus_actual] | sort == [\"0\", \"1\"]" "$1" >/dev/null' \
+	_ "$TMP/b.json" "$TMP/b.err"
+
 $STAT -- "$PRIMS" 1 >"$TMP/p.json" 2>/dev/null
 jq_ok "no period (one pass): one row per primitive with its calls" "$TMP/p.json" \
 	'.grouping == "primitive" and (.layers | length) == 5 and ([.layers[].calls] | add) == 5'
