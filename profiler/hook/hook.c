@@ -312,14 +312,20 @@ static uint32_t slot_of(const void *key)
 	return (uint32_t)(x >> 40) & (MAP_SLOTS - 1);
 }
 
+/* Word by word: this runs once per execution where frameworks re-create primitives. */
 static uint64_t desc_hash(const struct cp_hook_prim *p)
 {
 	const unsigned char *b = (const unsigned char *)p;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull, w;
 	size_t i;
 
-	for (i = 0; i < sizeof(*p); i++)
-		h = (h ^ b[i]) * 1099511628211ull;
+	for (i = 0; i + 8 <= sizeof(*p); i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; i < sizeof(*p); i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
 	return h | 1;	/* 0 marks an empty slot */
 }
 

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,10 +27,18 @@ def forward_ms(stderr):
     return float(m.group(1)) if m else None
 
 
+def cpu_s():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run(cmd, env=None):
+    c0 = cpu_s()
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit("app-bench: %s failed (%d): %s" % (" ".join(cmd), p.returncode, p.stderr[-500:]))
+    # CPU time (user + sys, convprof's included) is what a loaded machine disturbs least
+    p.cpu_s = cpu_s() - c0
     return p
 
 
@@ -49,12 +58,14 @@ def main():
         "torch.profiler": lambda: run(script + ["profiler"], env),
     }
     res = {k: [] for k in configs}
+    cpu = {k: [] for k in configs}
     agree, conv_cp, conv_tp = [], [], []
     for r in range(a.rounds):
         for name, fn in configs.items():
             p = fn()
             f = forward_ms(p.stderr)
             res[name].append(f)
+            cpu[name].append(p.cpu_s)
             if name == "convprof stat --":
                 j = json.loads(p.stdout)
                 agree.append(j["total"]["latency_ms"] / f)
@@ -68,10 +79,13 @@ def main():
     base = statistics.median(res["unprofiled"])
     print("ResNet-50 eager, batch 1, 2 pinned threads, %d forwards x %d rounds, interleaved"
           % (a.forwards, a.rounds))
-    print("%-20s %12s %10s" % ("configuration", "forward ms", "vs plain"))
+    cbase = statistics.median(cpu["unprofiled"])
+    print("%-20s %12s %10s %12s %10s" % ("configuration", "forward ms", "vs plain", "CPU s", "vs plain"))
     for k, v in res.items():
         m = statistics.median(v)
-        print("%-20s %12.2f %+9.1f%%" % (k, m, (m / base - 1) * 100))
+        c = statistics.median(cpu[k])
+        print("%-20s %12.2f %+9.1f%% %12.2f %+9.1f%%" % (k, m, (m / base - 1) * 100, c,
+                                                       (c / cbase - 1) * 100))
     print("convprof per-period latency / script's forward time: %.3f (median)"
           % statistics.median(agree))
     if conv_tp:
