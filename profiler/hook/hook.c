@@ -491,10 +491,10 @@ CP_EXPORT dnnl_status_t dnnl_primitive_destroy(dnnl_primitive_t prim)
 
 			if (!k)
 				break;
+			/* every slot: a pointer met again past a tombstone may hold two */
 			if (k == prim) {
 				__atomic_store_n(&map[s].id, 0, __ATOMIC_RELEASE);
 				__atomic_store_n(&map[s].key, TOMBSTONE, __ATOMIC_RELEASE);
-				break;
 			}
 		}
 	return dnnl.destroy(prim);
