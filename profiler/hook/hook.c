@@ -374,34 +374,38 @@ static int32_t desc_id(const struct cp_hook_prim *p)
  */
 static int32_t prim_id(const_dnnl_primitive_t prim)
 {
-	uint32_t s = slot_of(prim), i, mine = MAP_SLOTS;
+	uint32_t s = slot_of(prim), i, mine = MAP_SLOTS, tomb = MAP_SLOTS;
 	struct cp_hook_prim tmp;
 	const void *k;
 	int32_t id;
 
+	/* to the pointer or an empty slot; a new pointer takes the first tombstone */
 	for (i = 0; i < MAP_SLOTS; i++, s = (s + 1) & (MAP_SLOTS - 1)) {
 		k = __atomic_load_n(&map[s].key, __ATOMIC_ACQUIRE);
 		if (k == prim) {
 			id = __atomic_load_n(&map[s].id, __ATOMIC_ACQUIRE) - 1;
 			if (id >= 0)
 				return id;
-			mine = s;
+			mine = s;	/* being described by another thread: describe too */
 			break;
 		}
-		if (!k || k == TOMBSTONE) {
-			const void *expect = k;
+		if (k == TOMBSTONE && tomb == MAP_SLOTS)
+			tomb = s;
+		if (!k)
+			break;
+	}
+	if (mine == MAP_SLOTS) {
+		const void *expect = TOMBSTONE;
 
+		if (tomb < MAP_SLOTS && __atomic_compare_exchange_n(&map[tomb].key, &expect, prim, 0,
+								     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			mine = tomb;
+		else if (i < MAP_SLOTS) {
+			expect = NULL;
 			if (__atomic_compare_exchange_n(&map[s].key, &expect, prim, 0,
-							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ||
+			    expect == prim)
 				mine = s;
-				break;
-			}
-			if (expect == prim) {
-				mine = s;
-				break;
-			}
-			if (!k)		/* an empty slot ends the probe: prim is not further */
-				break;
 		}
 	}
 	memset(&tmp, 0, sizeof(tmp));
@@ -491,10 +495,10 @@ CP_EXPORT dnnl_status_t dnnl_primitive_destroy(dnnl_primitive_t prim)
 
 			if (!k)
 				break;
-			/* every slot: a pointer met again past a tombstone may hold two */
 			if (k == prim) {
 				__atomic_store_n(&map[s].id, 0, __ATOMIC_RELEASE);
 				__atomic_store_n(&map[s].key, TOMBSTONE, __ATOMIC_RELEASE);
+				break;
 			}
 		}
 	return dnnl.destroy(prim);
