@@ -228,16 +228,34 @@ static void layer_name(const struct cp_hook_prim *p, const struct cp_layer_rec *
 }
 #pragma GCC diagnostic pop
 
-static void fill_row(struct cp_run *run, int row, const struct cp_hook_prim *p)
+/*
+ * A reorder whose destination is the weights of a convolution (or inner
+ * product, matmul) the command ran: its formats are named as weights
+ * (oihw>OIhw16i16o), with that primitive's groups. 0 if none.
+ */
+static int weights_groups(const struct hook_data *d, const struct cp_hook_prim *p)
+{
+	uint32_t i;
+
+	if (p->kind != dnnl_reorder || !p->dst.ndims)
+		return 0;
+	for (i = 0; i < d->nprims; i++)
+		if (d->prim_ok[i] && d->prims[i].kind != dnnl_reorder &&
+		    memcmp(&d->prims[i].wei, &p->dst, sizeof(p->dst)) == 0)
+			return d->prims[i].groups > 0 ? d->prims[i].groups : 1;
+	return 0;
+}
+
+static void fill_row(struct cp_run *run, int row, const struct cp_hook_prim *p, int wgroups)
 {
 	struct cp_layer_rec *l = &run->layers[row];
 	char base[CP_NAME_LEN - 8];
 	int i, same = 1;
 
 	snprintf(l->kind, sizeof(l->kind), "%s", kind_name(p->kind));
-	hook_md_name(&p->src, 0, 1, l->layout, sizeof(l->layout));
+	hook_md_name(&p->src, wgroups > 0, wgroups, l->layout, sizeof(l->layout));
 	hook_md_name(&p->wei, 1, p->groups, l->wei_fmt, sizeof(l->wei_fmt));
-	hook_md_name(&p->dst, 0, 1, l->dst_fmt, sizeof(l->dst_fmt));
+	hook_md_name(&p->dst, wgroups > 0, wgroups, l->dst_fmt, sizeof(l->dst_fmt));
 	snprintf(l->impl, sizeof(l->impl), "%s", p->impl);
 	snprintf(l->post_ops, sizeof(l->post_ops), "%s", p->post_ops);
 	snprintf(l->dtype, sizeof(l->dtype), "%s", dt_str(p->src.data_type));
@@ -400,7 +418,8 @@ int app_fill_run(const struct hook_data *d, int warmup, struct cp_run *run)
 		cp_run_set_layers(run, (int)p);
 		fill_workers(d, run);
 		for (i = 0; i < p; i++)
-			fill_row(run, (int)i, &d->prims[seq[start + i]]);
+			fill_row(run, (int)i, &d->prims[seq[start + i]],
+				 weights_groups(d, &d->prims[seq[start + i]]));
 		run->periods = (int)nper;
 		warm = (int)MIN((uint64_t)warmup, nper - 1);
 		fill_sequence(d, idx, start, p, nper, warm, run);
@@ -414,7 +433,8 @@ int app_fill_run(const struct hook_data *d, int warmup, struct cp_run *run)
 		/* in row order: fill_row numbers the ordinals from the rows before */
 		for (i = 0, nrows = 0; i < n; i++)
 			if (row_of[seq[i]] == nrows)
-				fill_row(run, nrows++, &d->prims[seq[i]]);
+				fill_row(run, nrows++, &d->prims[seq[i]],
+					 weights_groups(d, &d->prims[seq[i]]));
 		fill_primitives(d, idx, n, row_of, canon, run);
 	}
 	run->op_count = run->nlayers;

@@ -134,12 +134,16 @@ else
 	jq_ok "conv rows carry impl, layout and FLOPs (8.18 GFLOP in all)" "$TMP/r.json" \
 		'all(.layers[] | select(.kind == "conv"); (.impl | length) > 0 and (.layout | length) > 0 and .flops > 0) and
 		 ([.layers[] | select(.kind == "conv") | .flops] | add) as $f | $f > 8.1e9 and $f < 8.3e9'
+	jq_ok "NCHW: each conv's weights are reordered (53 rows named as weights, oihw>...)" "$TMP/r.json" \
+		'([.layers[] | select(.kind == "reorder" and .layout == "oihw")] | length) == 53 and
+		 any(.layers[]; .name == "reorder oihw>OIhw16i16o 64x64x1x1 #1")'
 	jq_ok "(other): PyTorch's own kernels (BN, ReLU, add, pooling) take time" "$TMP/r.json" \
 		'.other.time_ms > 0'
 	$STAT --warmup 1 -- $PY "$TOP/tests/app/resnet50.py" 3 channels_last >"$TMP/c.json" 2>/dev/null
 	jq_ok "channels_last: 53 conv rows + 53 reorders" "$TMP/c.json" \
 		'([.layers[] | select(.kind == "conv")] | length) == 53 and
-		 ([.layers[] | select(.kind == "reorder")] | length) == 53'
+		 ([.layers[] | select(.kind == "reorder")] | length) == 53 and
+		 all(.layers[] | select(.kind == "reorder"); .layout == "ohwi")'
 	RDB="$TMP/torch.db"
 	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 2>/dev/null
 	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 channels_last 2>/dev/null
