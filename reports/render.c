@@ -953,6 +953,8 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 		json_set_num(t, "migrations", r->migrations);
 		if (run->busy_ms)
 			json_set_num(t, "busy_ms", worker_busy(run, i));
+		if (!isnan(r->cpu_ms))
+			json_set_num(t, "cpu_ms", r->cpu_ms);
 		json_array_append_new(threads, t);
 	}
 	json_object_set_new(root, "threads", threads);

@@ -71,6 +71,7 @@ struct cp_hook_worker {
 	uint64_t tasks;		/* ITT tasks begun */
 	uint64_t busy_ns;	/* inside ITT tasks, in all */
 	char affinity[64];	/* its CPU affinity at its first task, "0-1" */
+	uint64_t cpu_ns;	/* its CPU time when the command exited (schedstat); 0 unknown */
 };
 
 /* A memory descriptor: enough of oneDNN's to name its format. */

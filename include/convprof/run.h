@@ -54,6 +54,8 @@ struct cp_thread_rec {
 	int cpu_planned;	/* -1 when not pinned */
 	char cpus_actual[64];	/* cpu list read back after the run */
 	double migrations;	/* during measured iterations; NaN unknown */
+	double cpu_ms;		/* `-- command`: its CPU time over the whole command
+				   (task-clock); NaN unknown; not stored */
 };
 
 struct cp_stack_rec {

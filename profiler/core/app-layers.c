@@ -304,6 +304,8 @@ static void fill_workers(const struct hook_data *d, struct cp_run *run)
 		/* bound to one cpu: that is where it was planned */
 		if (k->affinity[0] && !*end && cpu >= 0)
 			t->cpu_planned = (int)cpu;
+		if (k->cpu_ns)
+			t->cpu_ms = (double)k->cpu_ns / 1e6;
 		for (c = 0; c < 64 && n < sizeof(t->cpus_actual) - 4; c++)
 			if (k->cpus_seen & (1ull << c))
 				n += (size_t)snprintf(t->cpus_actual + n, sizeof(t->cpus_actual) - n,

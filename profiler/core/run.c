@@ -137,6 +137,7 @@ void cp_run_set_threads(struct cp_run *run, int nthreads)
 		run->thread_recs[i].worker = i;
 		run->thread_recs[i].cpu_planned = -1;
 		run->thread_recs[i].migrations = NAN;
+		run->thread_recs[i].cpu_ms = NAN;
 	}
 	run->thread_counts = nan_array((size_t)(run->nlayers + 1) *
 				       (size_t)(nthreads ? nthreads : 1) *

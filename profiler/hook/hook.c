@@ -576,6 +576,33 @@ static void task_end(void *arg, const char *domain)
 	}
 }
 
+/*
+ * At exit, each worker's CPU time (its task-clock): one read per worker of
+ * /proc/self/task/<tid>/schedstat, off the hot path. A command killed by a
+ * signal never gets here: unknown then.
+ */
+__attribute__((destructor)) static void hook_fini(void)
+{
+	uint32_t w, n;
+
+	if (!rec || disabled || __atomic_load_n(&rec->pid, __ATOMIC_ACQUIRE) != (int32_t)getpid())
+		return;
+	n = __atomic_load_n(&rec->nworkers, __ATOMIC_ACQUIRE);
+	for (w = 0; w < n && w < rec->max_workers; w++) {
+		char path[64], buf[96];
+		unsigned long long ns;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", workers[w].tid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%llu", &ns) == 1)
+			workers[w].cpu_ns = ns;
+		fclose(f);
+	}
+}
+
 static void after_fork_child(void)
 {
 	disabled = 1;	/* the parent records; say nothing from here */

@@ -33,6 +33,8 @@ jq_ok "rows + (other) add up to the period's time" "$TMP/s.json" \
 	 .other.time_ms >= 0'
 jq_ok "per-worker busy time from ITT tasks, on the planned cpus" "$TMP/s.json" \
 	'(.threads | length) == 2 and all(.threads[]; .busy_ms > 0 and .cpus_actual == (.cpu | tostring))'
+jq_ok "per-worker task-clock over the command (schedstat at exit)" "$TMP/s.json" \
+	'all(.threads[]; .cpu_ms > 0)'
 
 $STAT --warmup 5 -- "$PRIMS" 12 >"$TMP/w.json" 2>/dev/null
 jq_ok "--warmup 5 of 12 periods: 7 measured" "$TMP/w.json" '.warmup == 5 and .iterations == 7'
@@ -71,6 +73,8 @@ ok "a crashing command: convprof exits 128 + SIGSEGV" test "$status" -eq 139
 ok "... and says how it ended" sh -c 'echo "$1" | grep -q "killed by signal 11.*partial"' _ "$err"
 ok "... what ran before the crash is reported, partial" sh -c \
 	'echo "$1" | jq -e ".partial == true and .exit.signal == 11 and .periods == 10 and (.layers | length) == 5" >/dev/null' _ "$out"
+ok "... the task-clock it could not read at exit is absent, not 0" sh -c \
+	'echo "$1" | jq -e "all(.threads[]; has(\"cpu_ms\") | not)" >/dev/null' _ "$out"
 run $STAT -- "$PRIMS" 6 exit3
 ok "a command exiting 3: convprof exits 3, partial, status recorded" sh -c \
 	'[ "$2" -eq 3 ] && echo "$1" | jq -e ".partial == true and .exit.status == 3" >/dev/null' _ "$out" "$status"
