@@ -13,6 +13,7 @@
 
 #include "reports/json-out.h"
 #include "reports/render.h"
+#include "reports/render-app.h"
 #include "util/util.h"
 
 /* Derived metrics: name, numerator, denominator, factor. */
@@ -475,37 +476,6 @@ static void fill_total(struct table *t, const struct cp_run *run,
 	fill_values(t, run, -1, c, csv, -1);
 }
 
-/* "exited with status 3", "was killed by signal 11 (Segmentation fault)" */
-const char *render_exit_sentence(const struct cp_run *run, char *buf, size_t len)
-{
-	static char own[96];
-
-	if (!buf) {
-		buf = own;
-		len = sizeof(own);
-	}
-	if (run->exit_signal)
-		snprintf(buf, len, "was killed by signal %d (%s)", run->exit_signal,
-			 strsignal(run->exit_signal));
-	else
-		snprintf(buf, len, "exited with status %d", run->exit_status);
-	return buf;
-}
-
-/* A `-- command` run: the command instead of the model's configuration. */
-static void print_command(const struct cp_run *run, FILE *fp)
-{
-	int i;
-
-	fprintf(fp, "command:");
-	for (i = 0; i < run->command_argc; i++)
-		fprintf(fp, strpbrk(run->command_argv[i], " \t'\"") ? " '%s'" : " %s",
-			run->command_argv[i]);
-	fprintf(fp, " (%s)\n", render_exit_sentence(run, NULL, 0));
-	if (run->app_note[0])
-		fprintf(fp, "note: %s\n", run->app_note);
-}
-
 static void print_header(const struct cp_run *run, FILE *fp,
 			 const struct render_opts *o)
 {
@@ -518,7 +488,7 @@ static void print_header(const struct cp_run *run, FILE *fp,
 			n += snprintf(cpus + n, sizeof(cpus) - n, "%s%d", n ? "," : "",
 				      run->thread_recs[i].cpu_planned);
 	if (run->command_argc)
-		print_command(run, fp);
+		render_command_header(run, fp);
 	else
 		fprintf(fp, "model: %s %dx%d, batch %d, %s, layout %s, fusion %s\n",
 			run->model, run->width, run->height, run->batch, run->precision,
@@ -763,44 +733,6 @@ static json_t *dims(const int *d)
 	return a;
 }
 
-/* A worker's busy time per inference over all layers; NaN if never measured. */
-static double worker_busy(const struct cp_run *run, int w)
-{
-	double sum = 0;
-	int l, any = 0;
-
-	for (l = 0; l <= run->nlayers; l++) {
-		double v = run->busy_ms[(long)l * run->nthreads + w];
-
-		if (!isnan(v)) {
-			sum += v;
-			any = 1;
-		}
-	}
-	return any ? sum : NAN;
-}
-
-/* DESIGN.md: "command", "grouping", "exit" of a `-- command` run */
-static void command_json(json_t *root, const struct cp_run *run)
-{
-	json_t *argv = json_array(), *ex = json_object();
-	int i;
-
-	for (i = 0; i < run->command_argc; i++)
-		json_array_append_new(argv, json_string(run->command_argv[i]));
-	json_object_set_new(root, "command", argv);
-	json_set_str(root, "grouping", run->grouping);
-	if (!strcmp(run->grouping, "sequence"))
-		json_set_int(root, "periods", run->periods);
-	if (run->exit_signal)
-		json_set_int(ex, "signal", run->exit_signal);
-	else
-		json_set_int(ex, "status", run->exit_status);
-	json_object_set_new(root, "exit", ex);
-	if (run->app_note[0])
-		json_set_str(root, "note", run->app_note);
-}
-
 static json_t *layer_json(const struct cp_run *run, int layer, int per_thread)
 {
 	const struct cp_layer_rec *l = row(run, layer);
@@ -870,7 +802,7 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 		json_set_int(root, "run", run->id);
 	json_set_str(root, "model", run->model);
 	if (run->command_argc)
-		command_json(root, run);
+		render_command_json(root, run);
 	snprintf(size, sizeof(size), "%dx%d", run->width, run->height);
 	json_set_str(cfg, "size", size);
 	json_set_int(cfg, "width", run->width);
@@ -952,7 +884,7 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 		json_set_str(t, "cpus_actual", r->cpus_actual);
 		json_set_num(t, "migrations", r->migrations);
 		if (run->busy_ms)
-			json_set_num(t, "busy_ms", worker_busy(run, i));
+			json_set_num(t, "busy_ms", render_worker_busy(run, i));
 		if (!isnan(r->cpu_ms))
 			json_set_num(t, "cpu_ms", r->cpu_ms);
 		json_array_append_new(threads, t);

@@ -49,13 +49,6 @@ int render_check_sort(const struct cp_run *run, const char *sort);
  */
 void render_order(const struct cp_run *run, const char *sort, int *order);
 
-/*
- * How a `-- command` run's command ended, as a sentence's predicate: "exited
- * with status 3", "was killed by signal 11 (Segmentation fault)". Into @buf,
- * or a static buffer when @buf is NULL.
- */
-const char *render_exit_sentence(const struct cp_run *run, char *buf, size_t len);
-
 /* The value of column @key for row @layer (nlayers: (other)); NaN if none. */
 double render_value(const struct cp_run *run, int layer, const char *key);
 

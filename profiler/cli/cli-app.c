@@ -11,7 +11,7 @@
 #include "cli/builtin.h"
 #include "cli/cli-app.h"
 #include "ebpf/ebpf.h"
-#include "reports/render.h"
+#include "reports/render-app.h"
 #include "util/util.h"
 
 int cli_app_split(int argc, const char **argv)
