@@ -111,6 +111,17 @@ ok "a record fd that is not a record is ignored" sh -c \
 	'LD_PRELOAD="$1" CONVPROF_HOOK_FD=0 "$2" 3 </dev/null 2>&1 | grep -q "^app-prims: 3 iterations"' \
 	_ "$TOP/build/libconvprof-hook.so" "$PRIMS"
 
+# an unprivileged user: eBPF says why not, the rest runs
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+   setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$PRIMS" 2>/dev/null; then
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		$CP stat -t 2 --format json -- "$PRIMS" 5 >"$TMP/np.json" 2>/dev/null
+	jq_ok "unprivileged: rows measured, eBPF parts unavailable with the reason" "$TMP/np.json" \
+		'(.layers | length) == 5 and any(.events[]; .supported == false and (.reason | startswith("unavailable: ")))'
+else
+	skip "unprivileged user" "needs root, setpriv and a tree 'nobody' can read"
+fi
+
 # the record of a run, read back by report
 DB="$TMP/app.db"
 ok "record -- app-prims" $CP record -q -t 2 -o "$DB" -- "$PRIMS" 20
