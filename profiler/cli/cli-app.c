@@ -75,7 +75,7 @@ int cli_app_run(const struct profile_opts *p, int cmd_argc, const char **cmd_arg
 	return 0;
 }
 
-int cli_app_exit(const struct cp_run *run, const char *cmd)
+int cli_app_exit(const struct cp_run *run)
 {
 	char how[96];
 
@@ -83,6 +83,5 @@ int cli_app_exit(const struct cp_run *run, const char *cmd)
 		return 0;
 	render_exit_sentence(run, how, sizeof(how));
 	cp_warn("'%s' %s: the results are partial", run->command_argv[0], how);
-	(void)cmd;
 	return run->exit_signal ? 128 + run->exit_signal : run->exit_status ? run->exit_status : 1;
 }

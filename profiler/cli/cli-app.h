@@ -24,6 +24,6 @@ int cli_app_run(const struct profile_opts *p, int cmd_argc, const char **cmd_arg
  * After rendering: say how a command that failed ended, and the exit code
  * convprof gives (the command's status, 128 + signal), 0 if it succeeded.
  */
-int cli_app_exit(const struct cp_run *run, const char *cmd);
+int cli_app_exit(const struct cp_run *run);
 
 #endif

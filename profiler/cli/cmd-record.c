@@ -98,7 +98,7 @@ int cmd_record(int argc, const char **argv)
 			(long long)run->id, run->partial ? " (partial)" : "", output,
 			run->model, run->width, run->height, run->nlayers,
 			run->iterations, run->latency_ms);
-	status = sep ? cli_app_exit(run, "record") : 0;
+	status = sep ? cli_app_exit(run) : 0;
 out:
 	cp_run_free(run);
 	store_close(st);

@@ -113,7 +113,7 @@ int cmd_stat(int argc, const char **argv)
 		ro.efficiency_note = note;
 	err = render_run(run, stdout, &ro);
 	if (sep)
-		status = cli_app_exit(run, "stat");
+		status = cli_app_exit(run);
 	cp_run_free(run);
 	return err ? 1 : status;
 }
