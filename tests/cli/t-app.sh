@@ -134,6 +134,11 @@ ok "report: the calls of grouping primitive come back" sh -c \
 	'echo "$1" | jq -e ".grouping == \"primitive\" and ([.layers[].calls] | add) == 5" >/dev/null' _ "$out"
 run "$CP" diff -i "$DB" 1 2
 ok "diff compares two command runs" test "$status" -eq 0
+run $CP record -q -t 2 -o "$DB" -- "$PRIMS" 20 crash
+ok "record -- a crashing command: exits 139 after storing what ran" test "$status" -eq 139
+run "$CP" report -i "$DB" --format json
+ok "... stored as partial, with the signal" sh -c \
+	'echo "$1" | jq -e ".run == 3 and .partial == true and .exit.signal == 11 and .periods == 10" >/dev/null' _ "$out"
 
 # PyTorch (Debian python3-torch links the shared libdnnl.so.2)
 PY=/usr/bin/python3
