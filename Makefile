@@ -67,7 +67,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 
 MANPAGES := $(wildcard man/*.1)
 
-.PHONY: all check run install uninstall clean deps deps-build tests bench net-bench
+.PHONY: all check run install uninstall clean deps deps-build tests bench bench-app net-bench
 .DELETE_ON_ERROR:
 
 all: convprof $(HOOK_LIB)
@@ -173,6 +173,13 @@ bench: deps-build
 	@$(MAKE) --no-print-directory deps PKGS="$(BENCH_PKGS)"
 	$(Q)$(MAKE) --no-print-directory convprof net-bench
 	/usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
+
+# `convprof stat -- <command>` against the same PyTorch script unprofiled,
+# under ONEDNN_VERBOSE=1 and under torch.profiler (not a test: timings).
+bench-app: deps-build
+	@$(MAKE) --no-print-directory deps PKGS="python3 python3-torch python3-torchvision"
+	$(Q)$(MAKE) --no-print-directory convprof $(HOOK_LIB)
+	/usr/bin/python3 tests/bench/app-bench.py $(BENCH_ARGS)
 
 install: convprof $(HOOK_LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR)/convprof

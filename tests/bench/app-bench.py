@@ -59,7 +59,7 @@ def main():
     }
     res = {k: [] for k in configs}
     cpu = {k: [] for k in configs}
-    agree, conv_cp, conv_tp = [], [], []
+    agree, conv_cp, convre_cp, conv_tp = [], [], [], []
     for r in range(a.rounds):
         for name, fn in configs.items():
             p = fn()
@@ -70,6 +70,9 @@ def main():
                 j = json.loads(p.stdout)
                 agree.append(j["total"]["latency_ms"] / f)
                 conv_cp.append(sum(l["time_ms"] for l in j["layers"] if l["kind"] == "conv"))
+                # ideep's reorders run inside aten::mkldnn_convolution
+                convre_cp.append(sum(l["time_ms"] for l in j["layers"]
+                                     if l["kind"] in ("conv", "reorder")))
             if name == "torch.profiler":
                 m = re.search(r"profiler_conv_ms ([0-9.]+)", p.stderr)
                 if m:
@@ -89,8 +92,9 @@ def main():
     print("convprof per-period latency / script's forward time: %.3f (median)"
           % statistics.median(agree))
     if conv_tp:
-        print("conv time per forward: convprof %.2f ms, torch.profiler (aten::mkldnn_convolution) %.2f ms"
-              % (statistics.median(conv_cp), statistics.median(conv_tp)))
+        print("conv time per forward: convprof %.2f ms (%.2f with the reorders), "
+              "torch.profiler (aten::mkldnn_convolution) %.2f ms"
+              % (statistics.median(conv_cp), statistics.median(convre_cp), statistics.median(conv_tp)))
 
 
 if __name__ == "__main__":
