@@ -39,7 +39,8 @@ endif
 BUILD_PKGS := gcc make libc6-dev pkg-config libpfm4-dev libhwloc-dev \
 	libjansson-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
 	libdnnl-dev libsqlite3-dev
-TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3 python3 chromium
+TEST_PKGS := mandoc man-db hwloc jq procps libxml2-utils sqlite3 python3 chromium \
+	python3-torch python3-torchvision
 
 SRCS := $(filter-out profiler/hook/%,$(wildcard profiler/*/*.c workloads/*.c reports/*.c))
 ASM_SRCS := $(wildcard workloads/*.S)
@@ -67,7 +68,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 
 MANPAGES := $(wildcard man/*.1)
 
-.PHONY: all check run install uninstall clean deps deps-build tests bench net-bench
+.PHONY: all check run install uninstall clean deps deps-build tests bench bench-app net-bench
 .DELETE_ON_ERROR:
 
 all: convprof $(HOOK_LIB)
@@ -158,7 +159,14 @@ check: deps
 lint: $(OBJS) $(HOOK_OBJS)
 	$(Q)tests/lint/lint.sh
 
-tests: convprof $(HOOK_LIB) $(UNIT_BINS)
+tests: convprof $(HOOK_LIB) $(UNIT_BINS) $(OUT)/tests/app-prims
+
+# A oneDNN application of known shapes for tests/cli/t-app.sh (not a unit
+# test: its name does not start with test-).
+$(OUT)/tests/app-prims: tests/app/prims.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) -ldnnl
 
 # The main job: ResNet-50 with the defaults (f32, blocked layout, fused,
 # one pinned worker per core), per layer.
@@ -173,6 +181,13 @@ bench: deps-build
 	@$(MAKE) --no-print-directory deps PKGS="$(BENCH_PKGS)"
 	$(Q)$(MAKE) --no-print-directory convprof net-bench
 	/usr/bin/python3 tests/bench/bench.py $(BENCH_ARGS)
+
+# `convprof stat -- <command>` against the same PyTorch script unprofiled,
+# under ONEDNN_VERBOSE=1 and under torch.profiler (not a test: timings).
+bench-app: deps-build
+	@$(MAKE) --no-print-directory deps PKGS="python3 python3-torch python3-torchvision"
+	$(Q)$(MAKE) --no-print-directory convprof $(HOOK_LIB)
+	/usr/bin/python3 tests/bench/app-bench.py $(BENCH_ARGS)
 
 install: convprof $(HOOK_LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR)/convprof

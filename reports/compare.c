@@ -30,6 +30,33 @@ static void label_add(char *la, char *lb, size_t len, const char *va, const char
 	snprintf(lb + nb, len - nb, "%s%s", nb ? " " : "", vb);
 }
 
+/* Command runs: the arguments from the first that differs ("channels_last"). */
+static void command_labels(const struct cp_run *a, const struct cp_run *b,
+			   char *la, char *lb, size_t len)
+{
+	const struct cp_run *r[2] = { a, b };
+	char *out[2] = { la, lb };
+	int i, k, first = 0;
+
+	while (first < a->command_argc && first < b->command_argc &&
+	       !strcmp(a->command_argv[first], b->command_argv[first]))
+		first++;
+	for (k = 0; k < 2; k++) {
+		size_t n = 0;
+
+		for (i = first; i < r[k]->command_argc && n < len; i++)
+			n += (size_t)snprintf(out[k] + n, len - n, "%s%s", n ? " " : "",
+					      r[k]->command_argv[i]);
+	}
+	/* one side without arguments of its own: name it by its run */
+	if (!la[0] || !lb[0]) {
+		if (!la[0])
+			snprintf(la, len, "run %lld", (long long)a->id);
+		if (!lb[0])
+			snprintf(lb, len, "run %lld", (long long)b->id);
+	}
+}
+
 void compare_labels(const struct cp_run *a, const struct cp_run *b,
 		    const char *fallback_a, const char *fallback_b,
 		    char *la, char *lb, size_t len)
@@ -59,6 +86,8 @@ void compare_labels(const struct cp_run *a, const struct cp_run *b,
 		snprintf(y, sizeof(y), "pin %s", b->pin);
 		label_add(la, lb, len, x, y);
 	}
+	if (!la[0] && a->command_argc && b->command_argc)
+		command_labels(a, b, la, lb, len);
 	if (la[0])
 		return;
 	if (fallback_a && fallback_b) {
@@ -146,7 +175,7 @@ void compare_summary(const struct cp_run *a, const struct cp_run *b,
 {
 	double s = compare_speedup(a, b);
 	int i, conv = 0, conv_faster = 0, all = 0, all_faster = 0, faster;
-	char speed[64];
+	char speed[64], reorders[48];
 
 	for (i = 0; i < c->n; i++) {
 		const struct compare_row *r = &c->rows[i];
@@ -174,10 +203,16 @@ void compare_summary(const struct cp_run *a, const struct cp_run *b,
 		snprintf(speed, sizeof(speed), "%.2fx slower", 1 / s);
 	else
 		snprintf(speed, sizeof(speed), "as fast");
+	/* command runs: what a layout change does to a framework's reorders first */
+	reorders[0] = '\0';
+	if (a->command_argc && b->command_argc && a->reorder_count != b->reorder_count)
+		snprintf(reorders, sizeof(reorders), "%d %s reorders, ",
+			 abs(a->reorder_count - b->reorder_count),
+			 b->reorder_count < a->reorder_count ? "fewer" : "more");
 	if (conv)
-		snprintf(buf, len, "%s vs %s: %s, %d of %d conv layers faster", lb, la,
-			 speed, conv_faster, conv);
+		snprintf(buf, len, "%s vs %s: %s%s, %d of %d conv layers faster", lb, la,
+			 reorders, speed, conv_faster, conv);
 	else
-		snprintf(buf, len, "%s vs %s: %s, %d of %d layers faster", lb, la,
-			 speed, all_faster, all);
+		snprintf(buf, len, "%s vs %s: %s%s, %d of %d layers faster", lb, la,
+			 reorders, speed, all_faster, all);
 }

@@ -362,11 +362,17 @@ static void print_text_header(const struct diff_view *d, FILE *fp)
 
 	fprintf(fp, "%s\n", d->summary);
 	for (i = 0; i < 2; i++)
-		fprintf(fp, "%c (%s): run %lld, %s, %s %dx%d, batch %d, %s, %s, fusion %s, "
-		       "%d threads, latency %.3f ms%s\n", 'A' + i, lab[i],
-		       (long long)r[i]->id, r[i]->time, r[i]->model, r[i]->width, r[i]->height, r[i]->batch,
-		       r[i]->precision, r[i]->layout, r[i]->fusion ? "on" : "off",
-		       r[i]->threads, r[i]->latency_ms, r[i]->partial ? " (PARTIAL)" : "");
+		if (r[i]->command_argc)
+			fprintf(fp, "%c (%s): run %lld, %s, %s, %d threads, %d rows (%d reorders), "
+				"%.3f ms per period%s\n", 'A' + i, lab[i], (long long)r[i]->id,
+				r[i]->time, r[i]->cmdline, r[i]->threads, r[i]->nlayers,
+				r[i]->reorder_count, r[i]->latency_ms, r[i]->partial ? " (PARTIAL)" : "");
+		else
+			fprintf(fp, "%c (%s): run %lld, %s, %s %dx%d, batch %d, %s, %s, fusion %s, "
+				"%d threads, latency %.3f ms%s\n", 'A' + i, lab[i],
+				(long long)r[i]->id, r[i]->time, r[i]->model, r[i]->width, r[i]->height,
+				r[i]->batch, r[i]->precision, r[i]->layout, r[i]->fusion ? "on" : "off",
+				r[i]->threads, r[i]->latency_ms, r[i]->partial ? " (PARTIAL)" : "");
 	diff_print_not_compared(d, fp);
 	if (d->ntext_ev < d->c.nev) {
 		fprintf(fp, "events: ");

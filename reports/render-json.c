@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "reports/json-out.h"
+#include "reports/render-app.h"
 #include "reports/render-int.h"
 #include "reports/workers.h"
 #include "util/util.h"
@@ -73,6 +74,12 @@ static json_t *layer_json(const struct cp_run *run, int layer, int per_thread)
 	json_set_str(o, "layout", l->layout);
 	json_set_str(o, "weights_layout", l->wei_fmt);
 	json_set_str(o, "dst_layout", l->dst_fmt);
+	if (run->command_argc) {	/* DESIGN.md's names for command runs */
+		json_set_str(o, "wei_fmt", l->wei_fmt);
+		json_set_str(o, "dst_fmt", l->dst_fmt);
+	}
+	if (!strcmp(run->grouping, "primitive") && layer < run->nlayers)
+		json_set_int(o, "calls", (long long)l->calls);
 	json_set_str(o, "impl", l->impl);
 	json_set_bool(o, "reference_kernel", l->is_ref);
 	json_set_str(o, "dtype", l->dtype);
@@ -123,6 +130,8 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 	if (run->id)
 		json_set_int(root, "run", run->id);
 	json_set_str(root, "model", run->model);
+	if (run->command_argc)
+		render_command_json(root, run);
 	snprintf(size, sizeof(size), "%dx%d", run->width, run->height);
 	json_set_str(cfg, "size", size);
 	json_set_int(cfg, "width", run->width);
@@ -204,6 +213,10 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 			json_object_set_new(t, "cpu", json_null());
 		json_set_str(t, "cpus_actual", r->cpus_actual);
 		json_set_num(t, "migrations", r->migrations);
+		if (run->busy_ms)
+			json_set_num(t, "busy_ms", render_worker_busy(run, i));
+		if (!isnan(r->cpu_ms))
+			json_set_num(t, "cpu_ms", r->cpu_ms);
 		json_array_append_new(threads, t);
 	}
 	json_object_set_new(root, "threads", threads);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "reports/json-out.h"
+#include "reports/render-app.h"
 #include "reports/render-int.h"
 #include "reports/workers.h"
 #include "util/util.h"
@@ -247,9 +248,12 @@ static void print_header(const struct cp_run *run, FILE *fp,
 		if (run->thread_recs[i].cpu_planned >= 0)
 			n += snprintf(cpus + n, sizeof(cpus) - n, "%s%d", n ? "," : "",
 				      run->thread_recs[i].cpu_planned);
-	fprintf(fp, "model: %s %dx%d, batch %d, %s, layout %s, fusion %s\n",
-		run->model, run->width, run->height, run->batch, run->precision,
-		run->layout, run->fusion ? "on" : "off");
+	if (run->command_argc)
+		render_command_header(run, fp);
+	else
+		fprintf(fp, "model: %s %dx%d, batch %d, %s, layout %s, fusion %s\n",
+			run->model, run->width, run->height, run->batch, run->precision,
+			run->layout, run->fusion ? "on" : "off");
 	fprintf(fp, "threads: %d, pinned %s%s%s%s\n", run->threads, run->pin,
 		cpus[0] ? " (cpus " : "", cpus, cpus[0] ? ")" : "");
 	if (run->membind[0])
@@ -314,8 +318,15 @@ static void print_header(const struct cp_run *run, FILE *fp,
 		fprintf(fp, "WARNING: %s\n", run->numa_warning);
 	if (run->rotate)
 		fprintf(fp, "rotation: one event group per iteration; each group saw whole iterations\n");
-	fprintf(fp, "iterations: %d measured after %d warm-up; latency %.3f ms (median), %.2f img/s",
-		run->iterations, run->warmup, run->latency_ms, run->throughput_ips);
+	if (!strcmp(run->grouping, "primitive"))
+		fprintf(fp, "iterations: no repeating sequence of primitives: one row per primitive, totals over the run (%.3f ms)",
+			run->latency_ms);
+	else if (run->command_argc)
+		fprintf(fp, "iterations: %d periods of %d primitives seen, %d measured after %d warm-up; %.3f ms per period (median)",
+			run->periods, run->nlayers, run->iterations, run->warmup, run->latency_ms);
+	else
+		fprintf(fp, "iterations: %d measured after %d warm-up; latency %.3f ms (median), %.2f img/s",
+			run->iterations, run->warmup, run->latency_ms, run->throughput_ips);
 	if (!isnan(run->overhead_pct))
 		fprintf(fp, "; per-layer instrumentation overhead %.2f%%", run->overhead_pct);
 	fputc('\n', fp);
@@ -334,7 +345,10 @@ static void print_header(const struct cp_run *run, FILE *fp,
 	} else if (o->efficiency_note) {
 		fprintf(fp, "efficiency: unknown (%s)\n", o->efficiency_note);
 	}
-	if (run->partial)
+	if (run->partial && run->command_argc)
+		fprintf(fp, "PARTIAL: the command %s; this is what it ran until then\n",
+			render_exit_sentence(run, NULL, 0));
+	else if (run->partial)
 		fprintf(fp, "PARTIAL: the run was interrupted; these are the iterations it finished\n");
 	for (i = 0; i < run->nlayers; i++)
 		nref += run->layers[i].is_ref;

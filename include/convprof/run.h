@@ -46,6 +46,7 @@ struct cp_layer_rec {
 	int kernel, stride, pad;
 	double time_ms;		/* median over measured iterations */
 	double remote_share;	/* share of the layer's bytes on a remote NUMA node; NaN unknown */
+	uint64_t calls;		/* `-- command`, grouping "primitive": executions; else 0 */
 };
 
 struct cp_thread_rec {
@@ -53,6 +54,8 @@ struct cp_thread_rec {
 	int cpu_planned;	/* -1 when not pinned */
 	char cpus_actual[64];	/* cpu list read back after the run */
 	double migrations;	/* during measured iterations; NaN unknown */
+	double cpu_ms;		/* `-- command`: its CPU time over the whole command
+				   (task-clock); NaN unknown; not stored */
 };
 
 struct cp_stack_rec {
@@ -138,6 +141,20 @@ struct cp_run {
 
 	int nslices;		/* the timeline, in time order per worker */
 	struct cp_slice *slices;
+
+	/*
+	 * `convprof stat|record -- <command>`: the command and how it ended.
+	 * command_argc is 0 for the built-in models.
+	 */
+	int command_argc;
+	char **command_argv;	/* owned by the run */
+	char grouping[16];	/* "sequence" (rows are positions in the repeating
+				   sequence of primitives), "primitive" (no period:
+				   rows are distinct primitives), "" built-in */
+	int periods;		/* sequence: periods seen in all (warm-up included) */
+	int exit_status;	/* the command's exit status, -1 if it did not exit */
+	int exit_signal;	/* the signal that ended it, 0 if none */
+	char app_note[256];	/* what the hook could not see, or "" */
 };
 
 /* A new, empty run (NaN where unknown). Free with cp_run_free(). */
@@ -180,6 +197,9 @@ static inline double *cp_run_busy(struct cp_run *run, int layer, int thread)
 {
 	return &run->busy_ms[(long)layer * run->nthreads + thread];
 }
+
+/* Copy @argc strings of @argv into run->command_argv. */
+void cp_run_set_command(struct cp_run *run, int argc, const char *const *argv);
 
 /* Append a timeline slice. */
 void cp_run_add_slice(struct cp_run *run, const struct cp_slice *s);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/builtin.h"
+#include "cli/cli-app.h"
 #include "cli/parse-options.h"
 #include "core/busy.h"
 #include "core/profile.h"
@@ -18,10 +19,14 @@
 static const char *const record_usage[] = {
 	"convprof record [-o <file>] [<options>] <model>",
 	"convprof record [-o <file>] [<options>] --cfg <file>",
+	"convprof record [-o <file>] [<options>] -- <command> [<args>...]",
 	"",
 	"Profile a model like stat, with eBPF and sampling where the machine",
 	"allows, and append the run to a recording file (default convprof.db)",
 	"for report, diff and flamegraph.",
+	"",
+	"With -- <command>, profile the oneDNN primitives of any program using the",
+	"shared libdnnl.so.2 (see convprof-stat(1)) and record them the same way.",
 	NULL,
 };
 
@@ -42,13 +47,18 @@ int cmd_record(int argc, const char **argv)
 	struct store *st = NULL;
 	struct cp_run *run = NULL;
 	char cmdline[512];
-	int nargs, err, status = 1;
+	int nargs, err, status = 1, sep = cli_app_split(argc, argv);
+	const char **cmd_argv = sep ? argv + sep + 1 : NULL;
+	int cmd_argc = sep ? argc - sep - 1 : 0;
 
 	profile_cmdline(argc, argv, cmdline, sizeof(cmdline));
-	nargs = parse_options(argc, argv, options, record_usage);
+	nargs = parse_options(sep ? sep : argc, argv, options, record_usage);
 	if (nargs < 0)
 		return EXIT_USAGE;
-	err = profile_check(&p, nargs, argv, record_usage);
+	if (sep)
+		err = cli_app_check(&p, nargs, argv, cmd_argc, record_usage);
+	else
+		err = profile_check(&p, nargs, argv, record_usage);
 	if (err)
 		return err;
 	if (p.timeline && p.no_busy)
@@ -61,7 +71,15 @@ int cmd_record(int argc, const char **argv)
 		return 1;
 	}
 	p.progress_fn = cli_say_measuring;
-	err = profile_run(&p, cmdline, &run);
+	if (sep) {
+		status = cli_app_run(&p, cmd_argc, cmd_argv, cmdline, &run);
+		if (status)
+			goto out;
+		status = 1;
+		err = 0;
+	} else {
+		err = profile_run(&p, cmdline, &run);
+	}
 	if (err) {
 		cp_die_msg("%s%s", cp_strerror(err),
 			   err == -EINTR ? ": nothing recorded" : "");
@@ -75,12 +93,20 @@ int cmd_record(int argc, const char **argv)
 		cp_die_msg("%s", cp_strerror(err));
 		goto out;
 	}
-	if (!quiet)
+	if (!quiet && sep && !strcmp(run->grouping, "primitive"))
+		fprintf(stderr, "convprof record: run %lld%s written to %s: %s, %d rows (one per primitive, no period), %.3f ms in all\n",
+			(long long)run->id, run->partial ? " (partial)" : "", output,
+			run->model, run->nlayers, run->latency_ms);
+	else if (!quiet && sep)
+		fprintf(stderr, "convprof record: run %lld%s written to %s: %s, %d rows (one per position), %d periods measured, %.3f ms per period\n",
+			(long long)run->id, run->partial ? " (partial)" : "", output,
+			run->model, run->nlayers, run->iterations, run->latency_ms);
+	else if (!quiet)
 		fprintf(stderr, "convprof record: run %lld%s written to %s: %s %dx%d, %d rows, %d iterations, latency %.3f ms\n",
 			(long long)run->id, run->partial ? " (partial)" : "", output,
 			run->model, run->width, run->height, run->nlayers,
 			run->iterations, run->latency_ms);
-	status = 0;
+	status = sep ? cli_app_exit(run) : 0;
 out:
 	cp_run_free(run);
 	store_close(st);

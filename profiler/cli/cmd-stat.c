@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/builtin.h"
+#include "cli/cli-app.h"
 #include "study/ceilings.h"
 #include "core/events.h"
 #include "cli/parse-options.h"
@@ -16,11 +17,17 @@
 static const char *const stat_usage[] = {
 	"convprof stat [<options>] <model>",
 	"convprof stat [<options>] --cfg <file>",
+	"convprof stat [<options>] -- <command> [<args>...]",
 	"",
 	"Run a model on oneDNN with pinned workers and print, per layer, the",
 	"median time, GFLOP/s, memory layout, oneDNN implementation and the",
 	"count of every event; events this machine cannot count are listed",
 	"with the reason instead.",
+	"",
+	"With -- <command>, run the command (any program using the shared",
+	"libdnnl.so.2, e.g. PyTorch) with convprof's hook preloaded and report its",
+	"oneDNN primitives the same way: one row per position of the repeating",
+	"sequence of primitives (a forward pass), (other) = time in no primitive.",
 	NULL,
 };
 
@@ -66,25 +73,36 @@ int cmd_stat(int argc, const char **argv)
 	struct cp_run *run = NULL;
 	struct efficiency eff;
 	char cmdline[512], note[256];
-	int nargs, err;
+	int nargs, err, sep = cli_app_split(argc, argv), status = 0;
+	const char **cmd_argv = sep ? argv + sep + 1 : NULL;
+	int cmd_argc = sep ? argc - sep - 1 : 0;
 
 	/* before parse_options(), which moves the operands */
 	profile_cmdline(argc, argv, cmdline, sizeof(cmdline));
-	nargs = parse_options(argc, argv, options, stat_usage);
+	nargs = parse_options(sep ? sep : argc, argv, options, stat_usage);
 	if (nargs < 0)
 		return EXIT_USAGE;
-	err = profile_check(&p, nargs, argv, stat_usage);
+	if (sep)
+		err = cli_app_check(&p, nargs, argv, cmd_argc, stat_usage);
+	else
+		err = profile_check(&p, nargs, argv, stat_usage);
 	if (err)
 		return err;
-	if (check_sort_early(ro.sort, p.events))
+	if (!sep && check_sort_early(ro.sort, p.events))
 		return usage_error(stat_usage, "%s", cp_strerror(-1));
 	ro.format = format_from_string(format);
 
 	p.progress_fn = cli_say_measuring;
-	err = profile_run(&p, cmdline, &run);
-	if (err) {
-		cp_die_msg("%s", cp_strerror(err));
-		return 1;
+	if (sep) {
+		err = cli_app_run(&p, cmd_argc, cmd_argv, cmdline, &run);
+		if (err)
+			return err;
+	} else {
+		err = profile_run(&p, cmdline, &run);
+		if (err) {
+			cp_die_msg("%s", cp_strerror(err));
+			return 1;
+		}
 	}
 	if (ro.sort && render_check_sort(run, ro.sort)) {
 		cp_warn("%s; rows in execution order", cp_strerror(-1));
@@ -95,6 +113,8 @@ int cmd_stat(int argc, const char **argv)
 	else
 		ro.efficiency_note = note;
 	err = render_run(run, stdout, &ro);
+	if (sep)
+		status = cli_app_exit(run);
 	cp_run_free(run);
-	return err ? 1 : 0;
+	return err ? 1 : status;
 }

@@ -25,6 +25,7 @@ struct cp_run *cp_run_new(void)
 	run->latency_ms = run->throughput_ips = NAN;
 	run->layers_ms = run->other_ms = run->overhead_pct = NAN;
 	run->fusion = 1;
+	run->exit_status = -1;
 	return run;
 }
 
@@ -45,6 +46,9 @@ void cp_run_free(struct cp_run *run)
 	free(run->thread_counts);
 	free(run->busy_ms);
 	free(run->slices);
+	for (i = 0; i < run->command_argc; i++)
+		free(run->command_argv[i]);
+	free(run->command_argv);
 	free(run);
 }
 
@@ -133,6 +137,7 @@ void cp_run_set_threads(struct cp_run *run, int nthreads)
 		run->thread_recs[i].worker = i;
 		run->thread_recs[i].cpu_planned = -1;
 		run->thread_recs[i].migrations = NAN;
+		run->thread_recs[i].cpu_ms = NAN;
 	}
 	run->thread_counts = nan_array((size_t)(run->nlayers + 1) *
 				       (size_t)(nthreads ? nthreads : 1) *
@@ -168,4 +173,17 @@ void cp_run_add_stack(struct cp_run *run, int layer, const char *frames,
 	s->frames = xstrdup(frames ? frames : "");
 	s->count = count;
 	snprintf(s->event, sizeof(s->event), "%s", event ? event : "");
+}
+
+void cp_run_set_command(struct cp_run *run, int argc, const char *const *argv)
+{
+	int i;
+
+	for (i = 0; i < run->command_argc; i++)
+		free(run->command_argv[i]);
+	free(run->command_argv);
+	run->command_argv = xcalloc((size_t)argc + 1, sizeof(char *));
+	for (i = 0; i < argc; i++)
+		run->command_argv[i] = xstrdup(argv[i] ? argv[i] : "");
+	run->command_argc = argc;
 }

@@ -60,6 +60,10 @@ int store_migrate(struct store *s);
 int store_write_workers(struct store *s, const struct cp_run *run, int64_t id);
 int store_read_workers(struct store *s, struct cp_run *run, int64_t id);
 
+/* store-app.c: the command of a `-- command` run (nothing for built-in runs) */
+int store_write_command(struct store *s, const struct cp_run *run, int64_t id);
+int store_read_command(struct store *s, struct cp_run *run, int64_t id);
+
 extern const struct col run_cols[], machine_cols[], event_cols[], layer_cols[],
 	thread_cols[];
 extern const size_t run_cols_n, machine_cols_n, event_cols_n, layer_cols_n,

@@ -334,6 +334,8 @@ int store_read_run(struct store *s, int64_t id, struct cp_run **out)
 		err = read_threads_stacks(s, run, id, nstacks);
 	if (!err)
 		err = store_read_workers(s, run, id);
+	if (!err)
+		err = store_read_command(s, run, id);
 out:
 	sqlite3_finalize(st);
 	if (err) {

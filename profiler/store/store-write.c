@@ -210,6 +210,8 @@ static int write_children(struct store *s, const struct cp_run *run, int64_t id)
 		err = write_values(s, run, id);
 	if (!err)
 		err = store_write_workers(s, run, id);
+	if (!err)
+		err = store_write_command(s, run, id);
 	return err;
 }
 

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CONVPROF_APP_H
+#define CONVPROF_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "convprof/hook-record.h"
+#include "convprof/run.h"
+
+/*
+ * `convprof stat|record -- <command>`: run an application that uses the
+ * shared libdnnl.so.2 with libconvprof-hook.so preloaded, read back the
+ * shared record it filled (include/convprof/hook-record.h) and turn it into
+ * a cp_run, one row per position of the repeating sequence of primitives.
+ */
+
+struct app_opts {
+	int argc;
+	const char *const *argv;	/* the command and its arguments */
+	const char *pin;		/* hwloc plan for the command's OpenMP runtime */
+	int threads;			/* 0: one per core (or the command's own with --pin none) */
+	int node;
+	int warmup;			/* periods dropped */
+	size_t max_execs;		/* capacity of the record; 0: default */
+	const char *events;		/* -e as given, NULL: none asked for */
+	unsigned ebpf_parts;		/* eBPF parts asked for */
+};
+
+/*
+ * The record, checked and copied out of the shared file: nothing here
+ * points into memory the command could still change.
+ */
+struct hook_data {
+	struct cp_hook_header hdr;	/* counts clamped to the capacities */
+	uint32_t nworkers, nprims;
+	uint64_t nexecs;		/* recorded (complete or not) */
+	uint64_t lost_execs;		/* claimed past the capacity */
+	struct cp_hook_worker *workers;	/* [nworkers], strings terminated */
+	struct cp_hook_prim *prims;	/* [nprims] */
+	uint8_t *prim_ok;		/* [nprims]: ready and well formed */
+	struct cp_hook_exec *execs;	/* [nexecs] */
+	uint32_t *busy;			/* [nworkers][nexecs] */
+};
+
+/* A new record of @max_execs executions (0: default) as a memfd; *@fd. */
+int hook_record_create(size_t max_execs, int *fd, void **map, size_t *size);
+
+/*
+ * Check and copy the record in @buf (@size bytes, e.g. a mapping of the
+ * file): magic, version, sizes, offsets, counts, indices, strings. Returns
+ * 0, or -EBADMSG with cp_error() saying what is wrong. Release with
+ * hook_data_release().
+ */
+int hook_data_read(const void *buf, size_t size, struct hook_data *out);
+void hook_data_release(struct hook_data *d);
+
+/*
+ * Rows of @run from @d: the period of the execution sequence, @warmup
+ * periods dropped, medians over the rest; without a period, one row per
+ * distinct primitive with its calls. Returns 0, or -ENODATA when no
+ * primitive was recorded (cp_error() says why).
+ */
+int app_fill_run(const struct hook_data *d, int warmup, struct cp_run *run);
+
+/* oneDNN's name for the format of @md ("nchw", "nChw16c", "OIhw16i16o"). */
+void hook_md_name(const struct cp_hook_md *md, int weights, int groups,
+		  char *buf, size_t len);
+
+/*
+ * Run the command and measure it. *@out is a new cp_run; a command that
+ * exits non-zero or dies of a signal gives a partial run with
+ * exit_status / exit_signal set. Returns 0, -ENOENT (command not found;
+ * the shell's 127), -EACCES, -ENODATA (no oneDNN primitive ran) or another
+ * -errno, each with cp_error(). The command's stdout and stderr are its own.
+ */
+int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out);
+
+#endif

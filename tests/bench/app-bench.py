@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+# `convprof stat -- <command>` against the same PyTorch script unprofiled,
+# under ONEDNN_VERBOSE=1 and under torch.profiler (record_shapes): the
+# script's own median forward time, configurations interleaved round by
+# round, medians over the rounds. Also: convprof's per-period latency vs
+# the script's own forward time, and convprof's conv time vs
+# torch.profiler's per-op conv time.
+#
+#   /usr/bin/python3 tests/bench/app-bench.py [--rounds R] [--forwards N]
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CP = os.path.join(TOP, "convprof")
+SCRIPT = os.path.join(TOP, "tests", "app", "resnet50.py")
+PY = "/usr/bin/python3"
+
+
+def forward_ms(stderr):
+    m = re.search(r"forward_ms ([0-9.]+)", stderr)
+    return float(m.group(1)) if m else None
+
+
+def cpu_s():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run(cmd, env=None):
+    c0 = cpu_s()
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("app-bench: %s failed (%d): %s" % (" ".join(cmd), p.returncode, p.stderr[-500:]))
+    # CPU time (user + sys, convprof's included) is what a loaded machine disturbs least
+    p.cpu_s = cpu_s() - c0
+    return p
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--forwards", type=int, default=10)
+    a = ap.parse_args()
+    # the same pinning convprof gives the command, for every configuration
+    env = dict(os.environ, OMP_NUM_THREADS="2", OMP_PLACES="{0},{1}", OMP_PROC_BIND="close")
+    script = [PY, SCRIPT, str(a.forwards)]
+    configs = {
+        "unprofiled": lambda: run(script, env),
+        "convprof stat --": lambda: run([CP, "stat", "-t", "2", "--ebpf", "none",
+                                         "--warmup", "2", "--format", "json", "--"] + script, env),
+        "ONEDNN_VERBOSE=1": lambda: run(script, dict(env, ONEDNN_VERBOSE="1")),
+        "torch.profiler": lambda: run(script + ["profiler"], env),
+    }
+    res = {k: [] for k in configs}
+    cpu = {k: [] for k in configs}
+    agree, conv_cp, convre_cp, conv_tp = [], [], [], []
+    for r in range(a.rounds):
+        for name, fn in configs.items():
+            p = fn()
+            f = forward_ms(p.stderr)
+            res[name].append(f)
+            cpu[name].append(p.cpu_s)
+            if name == "convprof stat --":
+                j = json.loads(p.stdout)
+                agree.append(j["total"]["latency_ms"] / f)
+                conv_cp.append(sum(l["time_ms"] for l in j["layers"] if l["kind"] == "conv"))
+                # ideep's reorders run inside aten::mkldnn_convolution
+                convre_cp.append(sum(l["time_ms"] for l in j["layers"]
+                                     if l["kind"] in ("conv", "reorder")))
+            if name == "torch.profiler":
+                m = re.search(r"profiler_conv_ms ([0-9.]+)", p.stderr)
+                if m:
+                    conv_tp.append(float(m.group(1)))
+        print("round %d: %s" % (r + 1, ", ".join("%s %.1f" % (k, v[-1]) for k, v in res.items())),
+              file=sys.stderr)
+    base = statistics.median(res["unprofiled"])
+    print("ResNet-50 eager, batch 1, 2 pinned threads, %d forwards x %d rounds, interleaved"
+          % (a.forwards, a.rounds))
+    cbase = statistics.median(cpu["unprofiled"])
+    print("%-20s %12s %10s %12s %10s" % ("configuration", "forward ms", "vs plain", "CPU s", "vs plain"))
+    for k, v in res.items():
+        m = statistics.median(v)
+        c = statistics.median(cpu[k])
+        print("%-20s %12.2f %+9.1f%% %12.2f %+9.1f%%" % (k, m, (m / base - 1) * 100, c,
+                                                       (c / cbase - 1) * 100))
+    print("convprof per-period latency / script's forward time: %.3f (median)"
+          % statistics.median(agree))
+    if conv_tp:
+        print("conv time per forward: convprof %.2f ms (%.2f with the reorders), "
+              "torch.profiler (aten::mkldnn_convolution) %.2f ms"
+              % (statistics.median(conv_cp), statistics.median(convre_cp), statistics.median(conv_tp)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+# convprof stat|record -- <command>: a oneDNN application of known shapes
+# (tests/app/prims.c: 3 convolutions, a reorder, a max pooling, N times),
+# then PyTorch's ResNet-50 where Debian's python3-torch is installed.
+. "$(dirname "$0")/lib.sh"
+PRIMS="$TOP/build/tests/app-prims"
+STAT="$CP stat -t 2 --ebpf none --format json"
+jq_ok() {	# jq_ok DESCRIPTION FILE FILTER
+	ok "$1" jq -e "$3" "$2"
+}
+
+[ -x "$PRIMS" ] || { echo "Bail out! build/tests/app-prims missing: make tests"; exit 1; }
+
+$STAT -- "$PRIMS" 20 >"$TMP/s.json" 2>"$TMP/s.err"
+ok "stat -- app-prims exits 0" test $? -eq 0
+ok "the command's stderr stays its own" grep -q "^app-prims: 20 iterations, " "$TMP/s.err"
+jq_ok "rows: the five primitives in execution order, named apart" "$TMP/s.json" \
+	'[.layers[].name] == ["conv3x3/1 3>16 32x32 #1", "conv3x3/2 16>32 32x32 #1",
+	  "conv1x1/1 32>32 16x16 #1", "reorder nchw>nhwc 32x16x16 #1", "maxpool2x2/2 32 16x16 #1"]'
+jq_ok "kinds, layouts and implementations" "$TMP/s.json" \
+	'[.layers[].kind] == ["conv","conv","conv","reorder","pool"] and
+	 [.layers[].layout] == ["nchw","nchw","nchw","nchw","nhwc"] and
+	 [.layers[].wei_fmt][0:3] == ["oihw","oihw","oihw"] and .layers[3].dst_fmt == "nhwc" and
+	 all(.layers[]; (.impl | length) > 0)'
+jq_ok "FLOPs exact (2 x multiply-adds)" "$TMP/s.json" \
+	'[.layers[].flops] == [884736, 2359296, 524288, 0, 0]'
+jq_ok "the period is found: 20 periods, 3 warm-up dropped, 17 measured" "$TMP/s.json" \
+	'.grouping == "sequence" and .periods == 20 and .warmup == 3 and .iterations == 17'
+jq_ok "JSON: model, command, exit" "$TMP/s.json" \
+	'.model == "app-prims" and .command[1] == "20" and .exit.status == 0 and .partial == false'
+jq_ok "rows + (other) add up to the period's time" "$TMP/s.json" \
+	'(([.layers[].time_ms] | add) - .total.layers_ms | fabs) < 1e-6 and
+	 ((.total.layers_ms + .total.other_ms) - .total.latency_ms | fabs) < 0.05 * .total.latency_ms and
+	 .other.time_ms >= 0'
+jq_ok "per-worker busy time from ITT tasks, on the planned cpus" "$TMP/s.json" \
+	'(.threads | length) == 2 and all(.threads[]; .busy_ms > 0 and .cpus_actual == (.cpu | tostring))'
+jq_ok "per-worker task-clock over the command (schedstat at exit)" "$TMP/s.json" \
+	'all(.threads[]; .cpu_ms > 0)'
+
+$STAT --warmup 5 -- "$PRIMS" 12 >"$TMP/w.json" 2>/dev/null
+jq_ok "--warmup 5 of 12 periods: 7 measured" "$TMP/w.json" '.warmup == 5 and .iterations == 7'
+
+$CP stat --ebpf none --format json --pin none -t 1 -- "$PRIMS" 5 >"$TMP/n1.json" 2>/dev/null
+jq_ok "--pin none -t 1: one worker, not pinned" "$TMP/n1.json" \
+	'(.threads | length) == 1 and .threads[0].cpu == null and .config.pin == "none"'
+OMP_NUM_THREADS=1 $CP stat --ebpf none --format json --pin none -- "$PRIMS" 5 >"$TMP/n2.json" 2>/dev/null
+jq_ok "--pin none leaves the command's OMP_NUM_THREADS alone" "$TMP/n2.json" '(.threads | length) == 1'
+OMP_NUM_THREADS=1 $STAT -- "$PRIMS" 5 >"$TMP/n3.json" 2>/dev/null
+jq_ok "-t 2 overrides it" "$TMP/n3.json" '(.threads | length) == 2'
+
+# convprof's own OpenMP runtime binds convprof under OMP_PROC_BIND: the command must not inherit that
+OMP_PROC_BIND=close OMP_PLACES='{0},{1}' $STAT -- "$PRIMS" 5 >"$TMP/b.json" 2>"$TMP/b.err"
+ok "a narrowed affinity of convprof does not reach the command's places" sh -c \
+	'! grep -q "places reduced" "$2" && jq -e "[.threads[].cpus_actual] | sort == [\"0\", \"1\"]" "$1" >/dev/null' \
+	_ "$TMP/b.json" "$TMP/b.err"
+
+$STAT -- "$PRIMS" 1 >"$TMP/p.json" 2>/dev/null
+jq_ok "no period (one pass): one row per primitive with its calls" "$TMP/p.json" \
+	'.grouping == "primitive" and (.layers | length) == 5 and ([.layers[].calls] | add) == 5'
+
+expect_fail "command not found: one line" "'no-such-command-xyz': command not found" \
+	"$CP" stat -- no-such-command-xyz
+ok "command not found: exit 127, as a shell" test "$status" -eq 127
+expect_fail "a command without oneDNN says so" \
+	"no oneDNN primitive ran: .*is it linked to libdnnl.so.2\\?" "$CP" stat -- true
+expect_fail "-- without a command" "'--' must be followed by a command" "$CP" stat --
+expect_fail "model options do not apply to a command" "'--size' describes a built-in model" \
+	"$CP" stat -s 224 -- "$PRIMS"
+expect_fail "a model and a command" "give a model or -- <command>, not both" \
+	"$CP" stat resnet50 -- "$PRIMS"
+
+run $STAT -- "$PRIMS" 20 crash
+ok "a crashing command: convprof exits 128 + SIGSEGV" test "$status" -eq 139
+ok "... and says how it ended" sh -c 'echo "$1" | grep -q "killed by signal 11.*partial"' _ "$err"
+ok "... what ran before the crash is reported, partial" sh -c \
+	'echo "$1" | jq -e ".partial == true and .exit.signal == 11 and .periods == 10 and (.layers | length) == 5" >/dev/null' _ "$out"
+ok "... the task-clock it could not read at exit is absent, not 0" sh -c \
+	'echo "$1" | jq -e "all(.threads[]; has(\"cpu_ms\") | not)" >/dev/null' _ "$out"
+run $STAT -- "$PRIMS" 6 exit3
+ok "a command exiting 3: convprof exits 3, partial, status recorded" sh -c \
+	'[ "$2" -eq 3 ] && echo "$1" | jq -e ".partial == true and .exit.status == 3" >/dev/null' _ "$out" "$status"
+
+# SIGINT sent to convprof goes to the command
+$STAT -- "$PRIMS" 100000000 >"$TMP/int.json" 2>"$TMP/int.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid
+st=$?
+ok "SIGINT is passed to the command: killed by signal 2, partial results" sh -c \
+	'[ "$2" -eq 130 ] && jq -e ".exit.signal == 2 and .partial == true" "$1" >/dev/null' _ "$TMP/int.json" "$st"
+ok "no process of the command is left" sh -c '! pgrep -f "$1 100000000" >/dev/null' _ "$PRIMS"
+
+# the command gets exactly one fd from convprof: the record
+ls -l /proc/self/fd >"$TMP/fds.base" 2>/dev/null
+$CP stat --ebpf none -- ls -l /proc/self/fd >"$TMP/fds" 2>/dev/null
+ok "the command inherits the fds it would have, and the record only" sh -c \
+	'[ $(grep -c . "$1") -eq $(($(grep -c . "$2") + 1)) ] && [ $(grep -c "memfd:convprof-hook" "$1") -eq 1 ]' _ "$TMP/fds" "$TMP/fds.base"
+
+# a second process running oneDNN: not recorded, and said
+$STAT -- sh -c '"$1" 5 && "$1" 7' _ "$PRIMS" >"$TMP/two.json" 2>/dev/null
+jq_ok "a command starting two oneDNN processes: the first is profiled, the note says so" "$TMP/two.json" \
+	'.periods == 5 and (.note | test("only the first process that ran oneDNN is profiled \\(1 more"))'
+
+# the hook fails open: loaded without convprof's record, the program runs as always
+ok "the hook without a record stays out of the way" sh -c \
+	'LD_PRELOAD="$1" "$2" 3 2>&1 | grep -q "^app-prims: 3 iterations"' _ "$TOP/build/libconvprof-hook.so" "$PRIMS"
+ok "... also as oneDNN's ITT collector" sh -c \
+	'LD_PRELOAD="$1" INTEL_LIBITTNOTIFY64="$1" INTEL_ITTNOTIFY_GROUPS=all "$2" 3 2>&1 | grep -q "^app-prims: 3 iterations"' \
+	_ "$TOP/build/libconvprof-hook.so" "$PRIMS"
+ok "a record fd that is not a record is ignored" sh -c \
+	'LD_PRELOAD="$1" CONVPROF_HOOK_FD=0 "$2" 3 </dev/null 2>&1 | grep -q "^app-prims: 3 iterations"' \
+	_ "$TOP/build/libconvprof-hook.so" "$PRIMS"
+
+# an unprivileged user: eBPF says why not, the rest runs
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+   setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$PRIMS" 2>/dev/null; then
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		$CP stat -t 2 --format json -- "$PRIMS" 5 >"$TMP/np.json" 2>/dev/null
+	jq_ok "unprivileged: rows measured, eBPF parts unavailable with the reason" "$TMP/np.json" \
+		'(.layers | length) == 5 and any(.events[]; .supported == false and (.reason | startswith("unavailable: ")))'
+else
+	skip "unprivileged user" "needs root, setpriv and a tree 'nobody' can read"
+fi
+
+# the record of a run, read back by report
+DB="$TMP/app.db"
+ok "record -- app-prims" $CP record -q -t 2 -o "$DB" -- "$PRIMS" 20
+run "$CP" report -i "$DB" --format json
+ok "report reads the command, grouping, rows and FLOPs back" sh -c \
+	'echo "$1" | jq -e ".command[1] == \"20\" and .grouping == \"sequence\" and .periods == 20 and ([.layers[].flops] | add) == 3768320" >/dev/null' _ "$out"
+ok "record -- a command without a period" $CP record -q -t 2 -o "$DB" -- "$PRIMS" 1
+run "$CP" report -i "$DB" --format json
+ok "report: the calls of grouping primitive come back" sh -c \
+	'echo "$1" | jq -e ".grouping == \"primitive\" and ([.layers[].calls] | add) == 5" >/dev/null' _ "$out"
+run "$CP" diff -i "$DB" 1 2
+ok "diff compares two command runs" test "$status" -eq 0
+run $CP record -q -t 2 -o "$DB" -- "$PRIMS" 20 crash
+ok "record -- a crashing command: exits 139 after storing what ran" test "$status" -eq 139
+run "$CP" report -i "$DB" --format json
+ok "... stored as partial, with the signal" sh -c \
+	'echo "$1" | jq -e ".run == 3 and .partial == true and .exit.signal == 11 and .periods == 10" >/dev/null' _ "$out"
+
+# PyTorch (Debian python3-torch links the shared libdnnl.so.2)
+PY=/usr/bin/python3
+if ! $PY -c 'import torch, torchvision' 2>/dev/null; then
+	skip "PyTorch ResNet-50" "python3-torch and python3-torchvision are not installed"
+else
+	$STAT --warmup 1 -- $PY "$TOP/tests/app/resnet50.py" 3 >"$TMP/r.json" 2>"$TMP/r.err"
+	ok "stat -- python3 resnet50.py exits 0" test $? -eq 0
+	jq_ok "ResNet-50 eager NCHW: 53 conv rows + 158 reorders per forward, period found" "$TMP/r.json" \
+		'.grouping == "sequence" and .periods >= 3 and
+		 ([.layers[] | select(.kind == "conv")] | length) == 53 and
+		 ([.layers[] | select(.kind == "reorder")] | length) == 158'
+	jq_ok "conv rows carry impl, layout and FLOPs (8.18 GFLOP in all)" "$TMP/r.json" \
+		'all(.layers[] | select(.kind == "conv"); (.impl | length) > 0 and (.layout | length) > 0 and .flops > 0) and
+		 ([.layers[] | select(.kind == "conv") | .flops] | add) as $f | $f > 8.1e9 and $f < 8.3e9'
+	jq_ok "NCHW: each conv's weights are reordered (53 rows named as weights, oihw>...)" "$TMP/r.json" \
+		'([.layers[] | select(.kind == "reorder" and .layout == "oihw")] | length) == 53 and
+		 any(.layers[]; .name == "reorder oihw>OIhw16i16o 64x64x1x1 #1")'
+	jq_ok "(other): PyTorch's own kernels (BN, ReLU, add, pooling) take time" "$TMP/r.json" \
+		'.other.time_ms > 0'
+	$STAT --warmup 1 -- $PY "$TOP/tests/app/resnet50.py" 3 channels_last >"$TMP/c.json" 2>/dev/null
+	jq_ok "channels_last: 53 conv rows + 53 reorders" "$TMP/c.json" \
+		'([.layers[] | select(.kind == "conv")] | length) == 53 and
+		 ([.layers[] | select(.kind == "reorder")] | length) == 53 and
+		 all(.layers[] | select(.kind == "reorder"); .layout == "ohwi")'
+	RDB="$TMP/torch.db"
+	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 2>/dev/null
+	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 channels_last 2>/dev/null
+	run "$CP" diff -i "$RDB" 1 2
+	ok "diff channels_last vs default: 105 fewer reorders, and the speed" sh -c \
+		'echo "$1" | head -1 | grep -Eq "^channels_last vs run 1: 105 fewer reorders, [0-9.]+x (faster|slower)|as fast"' _ "$out"
+fi
+done_testing
