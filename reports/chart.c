@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "reports/chart.h"
+#include "util/output.h"
 #include "util/util.h"
 
 /* Okabe-Ito: tells apart for the common colour blindnesses, prints in grey. */
@@ -274,47 +275,13 @@ void svg_escape(FILE *fp, const char *s, int max)
 	}
 }
 
-/*
- * Atomic replacement: the chart goes into a new file in the target's
- * directory (rename() is only atomic within one file system), is flushed to
- * disk, then renamed over @path.
- */
+static int chart_write_cb(FILE *fp, void *arg)
+{
+	return chart_write_svg(arg, fp);
+}
+
+/* Atomic for a file, straight through for a FIFO or device: see output.h. */
 int chart_save_svg(const struct chart *c, const char *path)
 {
-	char *tmp = NULL;
-	FILE *fp = NULL;
-	int fd = -1, err = 0, i;
-
-	for (i = 0; i < 100; i++) {
-		free(tmp);
-		tmp = xasprintf("%s.tmp%d.%d", path, (int)getpid(), i);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return err;
-	}
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
-		close(fd);
-		goto out;
-	}
-	err = chart_write_svg(c, fp);
-	if (!err && (fflush(fp) || fsync(fileno(fp))))
-		err = -errno;
-	if (fclose(fp) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		err = cp_error(err, "cannot write '%s': %s", path, strerror(-err));
-out:
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	return err;
+	return output_write(path, chart_write_cb, (void *)c);
 }
