@@ -556,6 +556,10 @@ static void print_header(const struct cp_run *run, FILE *fp,
 		run->iterations, run->warmup, run->latency_ms, run->throughput_ips);
 	if (!isnan(run->overhead_pct))
 		fprintf(fp, "; per-layer instrumentation overhead %.2f%%", run->overhead_pct);
+	if (!isnan(run->overhead_pct) && !isnan(run->overhead_spread_pct))
+		fprintf(fp, " (noise \u00b1%.2f%%)", run->overhead_spread_pct);
+	else if (run->overhead_reason[0])
+		fprintf(fp, "; per-layer instrumentation overhead %s", run->overhead_reason);
 	fputc('\n', fp);
 	if (run->op_count)
 		fprintf(fp, "ops: %d primitives (%d reorders)\n", run->op_count,
@@ -832,6 +836,9 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 	json_set_num(total, "layers_ms", run->layers_ms);
 	json_set_num(total, "other_ms", run->other_ms);
 	json_set_num(total, "overhead_pct", run->overhead_pct);
+	json_set_num(total, "overhead_spread_pct", run->overhead_spread_pct);
+	json_object_set_new(total, "overhead_reason", run->overhead_reason[0] ?
+			    json_string(run->overhead_reason) : json_null());
 	json_set_int(total, "ops", run->op_count);
 	json_set_int(total, "reorders", run->reorder_count);
 	json_object_set_new(total, "counts", counts_object(run, -1, -1));

@@ -68,11 +68,20 @@ static int select_prepare(struct store *s, const char *table, const char *keys,
 			  const struct col *cols, size_t n, const char *where,
 			  sqlite3_stmt **st)
 {
-	char *names = sql_col_list(cols, n, 0);
-	char *sql = xasprintf("SELECT %s%s%s FROM %s %s", keys, *keys ? ", " : "",
-			      names, table, where);
-	int err = sql_prepare(s, sql, st);
+	char *names = xstrdup(""), *t, *sql;
+	size_t i;
+	int err;
 
+	/* a column newer than the file reads as NULL: an unknown value */
+	for (i = 0; i < n; i++) {
+		t = xasprintf("%s%s%s", names, i ? ", " : "",
+			      cols[i].since > s->version ? "NULL" : cols[i].name);
+		free(names);
+		names = t;
+	}
+	sql = xasprintf("SELECT %s%s%s FROM %s %s", keys, *keys ? ", " : "",
+			names, table, where);
+	err = sql_prepare(s, sql, st);
 	free(sql);
 	free(names);
 	return err;
