@@ -78,7 +78,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 MANPAGES := $(wildcard man/*.1)
 
-.PHONY: all check run install uninstall clean deps deps-build tests bench net-bench fuzz fuzz-bins
+.PHONY: all check run install uninstall clean deps deps-build tests bench net-bench fuzz fuzz-bins \
+	asan asan-bins
 .DELETE_ON_ERROR:
 
 all: convprof $(HOOK_LIB)
@@ -153,6 +154,16 @@ $(OUT)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(OUT)/libconvprof-fuz
 		$(OUT)/libconvprof-fuzz.a $(LDFLAGS) $(LDLIBS)
 
 fuzz-bins: $(FUZZ_BINS)
+
+# `make asan`: the unit tests and the fuzz replays built with ASan and UBSan
+# in build-asan/ and run (tests/run-asan.sh); any report fails it. CI runs it.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan-bins: $(UNIT_BINS) $(REPLAY_BINS) $(HOOK_LIB)
+
+asan: deps-build
+	$(Q)$(MAKE) --no-print-directory OUT=build-asan CFLAGS="-O1 -g $(ASAN_FLAGS)" \
+		LDFLAGS="$(ASAN_FLAGS)" asan-bins
+	$(Q)tests/run-asan.sh build-asan
 
 # FUZZ_SECONDS=N per target (default 60); FUZZ_TARGETS="cfg store" for some.
 fuzz: deps-build
