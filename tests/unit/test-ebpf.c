@@ -247,8 +247,9 @@ static void synth_run(struct synth *w, struct ebpf_session *s, int steady,
 		proc[i].stolen_ns = -cpu_stolen_ns(w->cpus[i]);
 		proc[i].cpu = w->cpus[i];
 	}
-	t0 = now_ns();
+	/* the window convprof counts in: from ebpf_start(), which sets its time */
 	ebpf_start(s);
+	t0 = now_ns();
 	for (i = 0; i < steady; i++)
 		synth_iteration(w, s);
 	ebpf_stop(s);
@@ -390,8 +391,9 @@ static void check_sched(struct ebpf_session *s, struct cp_run *run,
 	for (i = 0; i < SYNTH_THREADS; i++) {
 		/*
 		 * The kernel's own accounting; off-CPU is the window less on-CPU.
-		 * A wait that began before ebpf_start() is not counted at all by
-		 * convprof but in part by the kernel: hence the slack on the times.
+		 * A wait that began before ebpf_start() counts from there on both
+		 * sides, but the kernel's run-queue wait is credited whole when it
+		 * ends, the part before the window too: hence the slack.
 		 * The window less on-CPU also holds what the host stole from the
 		 * thread's cpu while it ran there, and interrupt time (no switch
 		 * took the thread off: eBPF sees none): up to the cpu's stolen time,
