@@ -480,7 +480,7 @@ static void test_session(struct synth *w)
 	is_int(count_fds(), fds, "no fd left after close (%d)", fds);
 	ok(nids >= 10 && progs_gone(ids, nids), "the %d programs loaded are freed after close", nids);
 	if (progs0 < 0) {
-		skip("bpftool cannot list programs here", "bpftool sees as many programs as before");
+		skip("bpftool cannot list programs here", "bpftool lists them while open, not after");
 	} else {
 		is_int(progs1, nids, "bpftool lists the %d programs while open", nids);
 		is_int(bpftool_settle(ids, nids), 0, "bpftool lists none of them after close");
