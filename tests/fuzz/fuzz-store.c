@@ -6,7 +6,8 @@
  * edits: set a column of some rows to NULL, NaN's stand-in, -1, huge or
  * infinite numbers, a 64 KiB string, bytes of the input; delete rows;
  * duplicate them. Then convprof reads every run as `report` does and renders
- * it as text, JSON and folded stacks. A refusal must be a clean -errno.
+ * it as text, CSV, JSON, grouped, folded stacks and a flame graph, and diffs
+ * each run with the one before. A refusal must be a clean -errno.
  */
 #include <fcntl.h>
 #include <math.h>
@@ -16,7 +17,10 @@
 
 #include "fuzz.h"
 #include "fixture.h"
+#include "reports/compare.h"
+#include "reports/flamegraph.h"
 #include "reports/folded.h"
+#include "reports/group.h"
 #include "reports/render.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -193,14 +197,60 @@ static void apply_edit(sqlite3 *db, const uint8_t **p, const uint8_t *end)
 	sqlite3_finalize(s);
 }
 
-static void read_all(void)
+/* Everything report, flamegraph and diff do with one run (and the one before). */
+static void render_all(struct cp_run *run, struct cp_run *prev)
 {
 	struct render_opts ro = { .format = FMT_TEXT };
-	struct store_run_info *info = NULL;
-	struct store *st = NULL;
-	struct cp_run *run;
-	struct folded f;
+	struct flame_opts fo = { 0 };
+	struct comparison c;
+	struct folded f, fp;
+	struct cp_run *g;
+	char la[64], lb[64], sum[256];
 	json_t *j;
+	int by;
+
+	render_run(run, devnull, &ro);
+	ro.format = FMT_CSV;
+	ro.per_thread = 1;
+	ro.sort = "time";
+	render_run(run, devnull, &ro);
+	ro.format = FMT_TEXT;
+	ro.per_thread = 0;
+	ro.sort = NULL;
+	j = run_to_json(run, &ro);
+	json_dumpf(j, devnull, 0);
+	json_decref(j);
+	for (by = 0; group_by_choices[by]; by++) {
+		enum group_by gb;
+
+		if (group_by_parse(group_by_choices[by], &gb) == 0 && (g = group_run(run, gb))) {
+			render_run(g, devnull, &ro);
+			cp_run_free(g);
+		}
+	}
+	if (folded_build(run, NULL, &f) == 0) {
+		folded_print(run, &f, devnull);
+		flamegraph_svg(run, &f, NULL, NULL, &fo, devnull);
+		if (prev && compare_check(prev, run) == 0 && folded_build(prev, NULL, &fp) == 0) {
+			flamegraph_svg(run, &f, prev, &fp, &fo, devnull);
+			folded_release(&fp);
+		}
+		folded_release(&f);
+	}
+	if (prev && compare_check(prev, run) == 0) {
+		compare_match(prev, run, &c);
+		compare_labels(prev, run, NULL, NULL, la, lb, sizeof(la));
+		compare_summary(prev, run, &c, la, lb, sum, sizeof(sum));
+		(void)compare_speedup(prev, run);
+		compare_release(&c);
+	}
+}
+
+static void read_all(void)
+{
+	struct store_run_info *info = NULL;
+	struct cp_run *run, *prev = NULL;
+	struct store *st = NULL;
 	int n = 0, i;
 
 	if (store_open(work, STORE_READ, &st))
@@ -212,23 +262,13 @@ static void read_all(void)
 
 			if (store_read_run(st, id, &run))
 				continue;
-			render_run(run, devnull, &ro);
-			ro.format = FMT_CSV;
-			ro.per_thread = 1;
-			render_run(run, devnull, &ro);
-			ro.format = FMT_TEXT;
-			ro.per_thread = 0;
-			j = run_to_json(run, &ro);
-			json_dumpf(j, devnull, 0);
-			json_decref(j);
-			if (folded_build(run, NULL, &f) == 0) {
-				folded_print(run, &f, devnull);
-				folded_release(&f);
-			}
-			cp_run_free(run);
+			render_all(run, prev);
+			cp_run_free(prev);
+			prev = run;
 		}
 		free(info);
 	}
+	cp_run_free(prev);
 	store_close(st);
 }
 
