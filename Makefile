@@ -201,7 +201,14 @@ deps-build:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory convprof tests
+	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)tests/run-tests.sh
+
+# The layout and style rules of HACKING.md (layers, object cycles, who prints,
+# sizes); the cycle check reads the objects.
+.PHONY: lint
+lint: $(OBJS) $(HOOK_OBJS)
+	$(Q)tests/lint/lint.sh
 
 tests: convprof $(HOOK_LIB) $(UNIT_BINS) $(REPLAY_BINS)
 

@@ -9,30 +9,8 @@
 #include <string.h>
 
 #include "reports/chart.h"
+#include "reports/svg.h"
 #include "util/util.h"
-
-/* Average glyph advance of a sans-serif font: there are no metrics to ask. */
-static double text_width(int chars, double size)
-{
-	return chars * size * 0.6;
-}
-
-/*
- * A <text> element; @attrs is markup written by this file, never user text.
- * A shortened text keeps its whole self as a tooltip.
- */
-static void svg_text(FILE *fp, double x, double y, const char *attrs,
-		     const char *s, int max)
-{
-	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" %s>", x, y, attrs);
-	if (max > 0 && svg_text_chars(s) > max) {
-		fputs("<title>", fp);
-		svg_escape(fp, s, 0);
-		fputs("</title>", fp);
-	}
-	svg_escape(fp, s, max);
-	fputs("</text>\n", fp);
-}
 
 /* ---- axes ---- */
 
@@ -280,11 +258,11 @@ static void layout_make(const struct chart *c, struct layout *l)
 		for (i = 0; i < c->ncategories; i++)
 			longest = MAX(longest, (size_t)svg_text_chars(c->categories[i]));
 		slot = (l->right - l->left) / (double)c->ncategories;
-		l->cat_chars = (int)(slot / text_width(1, FONT_TICK));
+		l->cat_chars = (int)(slot / svg_text_width(1, FONT_TICK));
 		if ((int)longest > l->cat_chars) {
 			/* slanted names: 24 characters, the plot moves up for them */
 			l->cat_chars = 24;
-			l->cat_drop = text_width(MIN((int)longest, 24), FONT_TICK) * 0.57 + 4;
+			l->cat_drop = svg_text_width(MIN((int)longest, 24), FONT_TICK) * 0.57 + 4;
 			l->bottom -= l->cat_drop;
 		}
 	}
@@ -397,13 +375,13 @@ static void draw_axes(FILE *fp, const struct chart *c, const struct layout *l)
 		svg_text(fp, (l->left + l->right) / 2,
 			 l->bottom + 38 + l->cat_drop,
 			 "font-size=\"12\" text-anchor=\"middle\"", c->x.label,
-			 (int)((l->right - l->left) / text_width(1, 12)));
+			 (int)((l->right - l->left) / svg_text_width(1, 12)));
 	if (c->y.label) {
 		p = (l->top + l->bottom) / 2;
 		snprintf(attrs, sizeof(attrs),
 			 "font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\"", p);
 		svg_text(fp, 18, p, attrs, c->y.label,
-			 (int)((l->bottom - l->top) / text_width(1, 12)));
+			 (int)((l->bottom - l->top) / svg_text_width(1, 12)));
 	}
 }
 
@@ -445,7 +423,7 @@ static void draw_label(FILE *fp, struct placer *pl, const struct layout *l,
 		{ 7, 4 }, { -7, 4 }, { 0, -9 }, { 0, 16 }, { 6, -7 }, { 6, 15 },
 	};
 	int max = 28, n = MIN(svg_text_chars(text), max), i;
-	double w = text_width(n, FONT_LABEL), tx = px + 7, ty = py + 4;
+	double w = svg_text_width(n, FONT_LABEL), tx = px + 7, ty = py + 4;
 	struct box b;
 
 	for (i = 0; i < (int)ARRAY_SIZE(off); i++) {
@@ -562,7 +540,7 @@ static void draw_bars(FILE *fp, const struct chart *c, const struct layout *l,
 			fputs("</rect>\n", fp);
 
 			text = p->label ? p->label : chart_fmt_num(buf, sizeof(buf), p->y);
-			w = text_width(MIN(svg_text_chars(text), 14), 10);
+			w = svg_text_width(MIN(svg_text_chars(text), 14), 10);
 			if (w + 2 <= bw) {
 				svg_text(fp, x + bw / 2, y < base ? y - 4 : y + 12,
 					 "font-size=\"10\" fill=\"#222\" text-anchor=\"middle\"", text, 14);
@@ -673,7 +651,7 @@ static void draw_ceilings(FILE *fp, const struct chart *c, const struct layout *
 		fputs("\"/>\n", fp);
 
 		if (k->peak_label && flat && py[n - 1] > l->top + 12) {
-			w = text_width(MIN(svg_text_chars(k->peak_label), 40), 11);
+			w = svg_text_width(MIN(svg_text_chars(k->peak_label), 40), 11);
 			/* readable over bars and grid */
 			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" fill=\"#fff\" fill-opacity=\"0.85\"/>\n",
 				l->right - 8 - w, py[n - 1] - 17, w + 4);
@@ -690,7 +668,7 @@ static void draw_ceilings(FILE *fp, const struct chart *c, const struct layout *
 				 "font-size=\"11\" fill=\"#333\" transform=\"rotate(%.1f %.1f %.1f)\"",
 				 ang, mx, my - 5);
 			svg_text(fp, mx, my - 5, attrs, k->bw_label, 40);
-			w = text_width(MIN(svg_text_chars(k->bw_label), 40), 11);
+			w = svg_text_width(MIN(svg_text_chars(k->bw_label), 40), 11);
 			box_add(pl, mx, MIN(my, py[1]) - 14, mx + w * cos(ang * M_PI / 180), MAX(my, py[1]));
 		}
 	}
@@ -699,7 +677,7 @@ static void draw_ceilings(FILE *fp, const struct chart *c, const struct layout *
 static void draw_legend(FILE *fp, const struct chart *c, const struct layout *l)
 {
 	double x = l->right + 16, y = l->top + 8;
-	int max = (int)((c->width - x - 30) / text_width(1, 11)), shown = 0;
+	int max = (int)((c->width - x - 30) / svg_text_width(1, 11)), shown = 0;
 	char more[32];
 	size_t i;
 
@@ -757,10 +735,10 @@ int chart_write_svg(const struct chart *chart, FILE *fp)
 		l.left, l.top, l.right - l.left, l.bottom - l.top);
 	fprintf(fp, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", c->width, c->height);
 	svg_text(fp, c->width / 2.0, 26, "font-size=\"16\" font-weight=\"bold\" text-anchor=\"middle\"",
-		 c->title, (int)((c->width - 20) / text_width(1, 16)));
+		 c->title, (int)((c->width - 20) / svg_text_width(1, 16)));
 	if (c->subtitle)
 		svg_text(fp, c->width / 2.0, 45, "font-size=\"12\" fill=\"#555\" text-anchor=\"middle\"",
-			 c->subtitle, (int)((c->width - 20) / text_width(1, 12)));
+			 c->subtitle, (int)((c->width - 20) / svg_text_width(1, 12)));
 
 	draw_axes(fp, c, &l);
 	fputs("<g clip-path=\"url(#plot-area)\">\n", fp);
@@ -797,11 +775,21 @@ int chart_write_svg(const struct chart *chart, FILE *fp)
 	for (j = 0; j < c->nfootnotes + (size_t)l.nextra && nfoot < MAX_FOOTNOTES; j++, nfoot++, y += 15)
 		svg_text(fp, 10, y, "font-size=\"11\" fill=\"#555\"",
 			 j < c->nfootnotes ? c->footnotes[j] : l.extra[j - c->nfootnotes],
-			 (int)((c->width - 20) / text_width(1, 11)));
+			 (int)((c->width - 20) / svg_text_width(1, 11)));
 	fputs("</svg>\n", fp);
 
 	for (i = 0; i < l.nextra; i++)
 		free(l.extra[i]);
 	free(pl);
 	return fflush(fp) || ferror(fp) ? -EIO : 0;
+}
+
+static int write_chart(FILE *fp, const void *chart)
+{
+	return chart_write_svg(chart, fp);
+}
+
+int chart_save_svg(const struct chart *c, const char *path)
+{
+	return svg_save(path, write_chart, c);
 }

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "reports/chart.h"
-#include "util/output.h"
 #include "util/util.h"
 
 /* Okabe-Ito: tells apart for the common colour blindnesses, prints in grey. */
@@ -196,92 +193,4 @@ char *chart_fmt_num(char *buf, size_t len, double v)
 	}
 	snprintf(buf, len, "%.3g%c", v, sfx[i]);
 	return buf;
-}
-
-/* ---- text: XML-safe, shortened to fit ---- */
-
-#define ELLIPSIS "\xe2\x80\xa6"
-
-/*
- * Bytes of the UTF-8 character at @s when XML 1.0 may carry it; 0 when the
- * byte has to be replaced: invalid or overlong UTF-8, surrogates, control
- * characters (a newline too: every text here is one line), U+FFFE, U+FFFF.
- * Layer and series names come from user cfg files, so anything can arrive.
- */
-static int xml_char_len(const unsigned char *s)
-{
-	unsigned char b = s[0];
-	int n, i;
-
-	if (b < 0x80)
-		return b >= 0x20 || b == '\t';
-	if (b >= 0xc2 && b <= 0xdf)
-		n = 2;
-	else if (b >= 0xe0 && b <= 0xef)
-		n = 3;
-	else if (b >= 0xf0 && b <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((b == 0xe0 && s[1] < 0xa0) || (b == 0xed && s[1] > 0x9f) ||
-	    (b == 0xf0 && s[1] < 0x90) || (b == 0xf4 && s[1] > 0x8f))
-		return 0;
-	if (b == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
-		return 0;
-	return n;
-}
-
-int svg_text_chars(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int n = 0, k;
-
-	while (*p) {
-		k = xml_char_len(p);
-		p += k ? k : 1;
-		n++;
-	}
-	return n;
-}
-
-void svg_escape(FILE *fp, const char *s, int max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int n = 0, cut = max > 0 && svg_text_chars(s) > max, k;
-
-	for (; *p; p += k ? k : 1, n++) {
-		if (cut && n >= max - 1) {
-			fputs(ELLIPSIS, fp);
-			return;
-		}
-		k = xml_char_len(p);
-		if (!k)
-			fputc('?', fp);
-		else if (*p == '&')
-			fputs("&amp;", fp);
-		else if (*p == '<')
-			fputs("&lt;", fp);
-		else if (*p == '>')
-			fputs("&gt;", fp);
-		else if (*p == '"')
-			fputs("&quot;", fp);
-		else if (*p == '\'')
-			fputs("&apos;", fp);
-		else
-			fwrite(p, 1, (size_t)k, fp);
-	}
-}
-
-static int chart_write_cb(FILE *fp, void *arg)
-{
-	return chart_write_svg(arg, fp);
-}
-
-/* Atomic for a file, straight through for a FIFO or device: see output.h. */
-int chart_save_svg(const struct chart *c, const char *path)
-{
-	return output_write(path, chart_write_cb, (void *)c);
 }

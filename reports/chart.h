@@ -156,15 +156,4 @@ int chart_save_svg(const struct chart *c, const char *path);
  */
 char *chart_fmt_num(char *buf, size_t len, double v);
 
-/*
- * Write @s as XML text or attribute value: the five special characters as
- * entities, and what XML 1.0 cannot carry (invalid UTF-8, control
- * characters) as '?'. At most @max characters (0: all); when cut, the last
- * one is an ellipsis. For any SVG writer (the flame graph too).
- */
-void svg_escape(FILE *fp, const char *s, int max);
-
-/* Characters of @s as svg_escape() counts them (UTF-8 aware). */
-int svg_text_chars(const char *s);
-
 #endif

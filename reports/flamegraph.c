@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reports/flamegraph.h"
+#include "reports/svg.h"
 #include "util/util.h"
 
 const char *const flame_color_choices[] = { "kind", "layout", NULL };
@@ -157,48 +158,6 @@ static int tree_put(struct tree *t, const struct cp_run *run,
 	return missing ? -1 : 0;
 }
 
-/* XML text: escape markup, drop what XML 1.0 forbids, keep valid UTF-8 only. */
-static void xml_put(FILE *fp, const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	int len, k;
-
-	while (p[i] && i < max) {
-		unsigned char c = p[i];
-
-		if (c < 0x80) {
-			if (c == '&')
-				fputs("&amp;", fp);
-			else if (c == '<')
-				fputs("&lt;", fp);
-			else if (c == '>')
-				fputs("&gt;", fp);
-			else if (c == '"')
-				fputs("&quot;", fp);
-			else if (c < 0x20 || c == 0x7f)
-				fputc(' ', fp);
-			else
-				fputc(c, fp);
-			i++;
-			continue;
-		}
-		len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-		if (c >= 0xf5)
-			len = 0;
-		for (k = 1; k < len; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
-				len = 0;
-		if (!len || i + (size_t)len > max) {
-			fputc('?', fp);
-			i++;
-			continue;
-		}
-		fwrite(p + i, 1, (size_t)len, fp);
-		i += (size_t)len;
-	}
-}
-
 /* Palette for layer kinds: compute warm, memory-bound ops cool, overhead grey. */
 static const struct {
 	const char *kind, *color;
@@ -303,7 +262,7 @@ static void draw_node(struct draw *d, int id, double x)
 		return;
 	node_color(fill, sizeof(fill), d->t, n, d->run, d->o, d->diff, &d->lg);
 	fprintf(d->fp, "<g><title>");
-	xml_put(d->fp, n->label, (size_t)-1);
+	svg_escape(d->fp, n->label, 0);
 	fprintf(d->fp, " \xe2\x80\x94 %llu %s (%.2f%%)", (unsigned long long)n->value,
 		d->unit, d->total ? 100.0 * (double)n->value / (double)d->total : 0.0);
 	if (d->diff) {
@@ -323,14 +282,14 @@ static void draw_node(struct draw *d, int id, double x)
 
 		fprintf(d->fp, "<text x=\"%.2f\" y=\"%.1f\">", x + 3, y + ROW - 5);
 		if (len <= fit) {
-			xml_put(d->fp, n->label, len);
+			svg_escape_bytes(d->fp, n->label, len);
 		} else {
 			/* cut on a character boundary, then ".." */
 			size_t cut = fit - 2;
 
 			while (cut && ((unsigned char)n->label[cut] & 0xc0) == 0x80)
 				cut--;
-			xml_put(d->fp, n->label, cut);
+			svg_escape_bytes(d->fp, n->label, cut);
 			fputs("..", d->fp);
 		}
 		fprintf(d->fp, "</text>");
@@ -389,7 +348,7 @@ static void draw_legend(struct draw *d, double y)
 		fprintf(d->fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" "
 			"fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">", xs[k], ky,
 			d->lg.colors[k], xs[k] + 20, ky + 11);
-		xml_put(d->fp, d->lg.keys[k], (size_t)-1);
+		svg_escape(d->fp, d->lg.keys[k], 0);
 		fprintf(d->fp, "</text>");
 	}
 	fprintf(d->fp, "</g>\n");
@@ -445,7 +404,7 @@ int flamegraph_svg(const struct cp_run *run, const struct folded *f,
 		"font-family=\"monospace\" font-size=\"%.0f\">\n", SVG_WIDTH, height,
 		SVG_WIDTH, height, FONT);
 	fprintf(fp, "<title>convprof %sflame graph: ", d.diff ? "differential " : "");
-	xml_put(fp, label, (size_t)-1);
+	svg_escape(fp, label, 0);
 	fprintf(fp, "</title>\n<style>text { pointer-events: none; fill: #000; } "
 		"rect:hover { stroke: #000; stroke-width: 0.7; }</style>\n"
 		"<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"100%%\" fill=\"#fdfdfd\"/>\n");
@@ -455,11 +414,11 @@ int flamegraph_svg(const struct cp_run *run, const struct folded *f,
 		fprintf(fp, "convprof differential flame graph: ");
 	else
 		fprintf(fp, "convprof flame graph: ");
-	xml_put(fp, label, (size_t)-1);
+	svg_escape(fp, label, 0);
 	fprintf(fp, "</text>\n<text x=\"%.0f\" y=\"44\" text-anchor=\"middle\">",
 		SVG_WIDTH / 2);
 	if (o->subtitle)
-		xml_put(fp, o->subtitle, (size_t)-1);
+		svg_escape(fp, o->subtitle, 0);
 	fprintf(fp, " (weight: %s, total %llu", strcmp(f->unit, "us") ? f->unit : "time in us",
 		(unsigned long long)d.total);
 	if (unmatched)

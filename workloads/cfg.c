@@ -11,19 +11,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "workloads/model.h"
 #include "util/util.h"
-
-/* The largest cfg file read: real ones are tens of KiB. */
-#define CFG_MAX_BYTES (16 << 20)
 
 enum key_type {
 	KEY_INT,	/* int at .off, in [.min, .max] */
@@ -438,7 +432,6 @@ static int section_begin(struct cfg_parser *p, int line, char *hdr)
 	l->filters = 1;
 	l->output = 1;
 	l->from = -1;
-	l->last_use = -1;
 	if (l->kind == LK_UPSAMPLE)
 		l->stride = 2;
 	if (l->kind == LK_MAXPOOL)
@@ -533,51 +526,5 @@ out:
 	free(copy);
 	if (err)
 		model_release(m);
-	return err;
-}
-
-int model_load_file(const char *path, struct model *m)
-{
-	struct stat st;
-	char *buf = NULL;
-	ssize_t got;
-	size_t n = 0;
-	int fd, err = 0;
-
-	memset(m, 0, sizeof(*m));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cp_error(-errno, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		err = cp_error(-errno, "cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CFG_MAX_BYTES) {
-		err = cp_error(-EINVAL, "'%s' is not a cfg file (%s)", path,
-			       S_ISREG(st.st_mode) ? "larger than 16 MiB" : "not a regular file");
-		goto out;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (n < (size_t)st.st_size) {
-		got = read(fd, buf + n, (size_t)st.st_size - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			err = cp_error(-errno, "cannot read '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n)) {
-		err = cp_error(-EINVAL, "'%s' is not a cfg file (binary data)", path);
-		goto out;
-	}
-	err = model_parse(buf, path, m);
-out:
-	free(buf);
-	close(fd);
 	return err;
 }

@@ -1,52 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Shapes, FLOPs and parameters of a parsed model, the built-in models and
- * their registry. The cfg texts of the built-ins are linked into the binary
- * (workloads/models.S) so convprof needs no data files at run time.
+ * Shapes, FLOPs and parameters of a parsed model. Where models come from
+ * (the built-ins, cfg files) is model-load.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "workloads/graph.h"
 #include "workloads/model.h"
 #include "util/util.h"
-
-/* workloads/models.S: the cfg files, each NUL-terminated */
-extern const char model_cfg_resnet50[];
-extern const char model_cfg_yolov3[];
-
-struct builtin {
-	const char *name;
-	const char *description;
-	const char *text;
-};
-
-static const struct builtin builtins[] = {
-	{ "resnet50", "ResNet-50 v1.5 (torchvision), the ImageNet classifier",
-	  model_cfg_resnet50 },
-	{ "yolov3", "YOLOv3 (darknet), Darknet-53 backbone and 3 detection scales",
-	  model_cfg_yolov3 },
-};
-
-const char *const model_builtin_names[] = { "resnet50", "yolov3", NULL };
-
-static const struct builtin *builtin_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(builtins); i++)
-		if (strcmp(builtins[i].name, name) == 0)
-			return &builtins[i];
-	return NULL;
-}
-
-const char *model_builtin_description(const char *name)
-{
-	const struct builtin *b = builtin_find(name);
-
-	return b ? b->description : NULL;
-}
 
 const char *layer_kind_name(enum layer_kind k)
 {
@@ -67,26 +30,6 @@ const char *activation_name(enum activation a)
 	};
 
 	return (unsigned)a < ARRAY_SIZE(names) ? names[a] : "unknown";
-}
-
-int model_layer_inputs(const struct model *m, int i, int idx[MODEL_MAX_ROUTES])
-{
-	const struct layer *l = &m->layers[i];
-	int k;
-
-	switch (l->kind) {
-	case LK_ROUTE:
-		for (k = 0; k < l->nroutes; k++)
-			idx[k] = l->routes[k];
-		return l->nroutes;
-	case LK_SHORTCUT:
-		idx[0] = i - 1;
-		idx[1] = l->from;
-		return 2;
-	default:
-		idx[0] = i - 1;
-		return 1;
-	}
 }
 
 /*
@@ -192,7 +135,7 @@ static enum shape_fail layer_shape(struct model *m, int i, char *why, size_t len
 		}
 		break;
 	case LK_ROUTE:
-		model_layer_inputs(m, i, idx);
+		graph_inputs(m, i, idx);
 		l->out = *out_of(m, idx[0]);
 		for (k = 1; k < l->nroutes; k++) {
 			b = out_of(m, idx[k]);
@@ -230,30 +173,6 @@ static enum shape_fail layer_shape(struct model *m, int i, char *why, size_t len
 	return SHAPE_OK;
 }
 
-/*
- * last_use: the last layer that reads each output. The model's results (its
- * final layer, and what every yolo layer reads) are used to the end.
- */
-static void model_liveness(struct model *m)
-{
-	int i, k, n, idx[MODEL_MAX_ROUTES];
-
-	for (i = 0; i < m->n; i++)
-		m->layers[i].last_use = i;
-	for (i = 0; i < m->n; i++) {
-		n = model_layer_inputs(m, i, idx);
-		for (k = 0; k < n; k++) {
-			if (idx[k] < 0)
-				continue;
-			if (m->layers[i].kind == LK_YOLO)
-				m->layers[idx[k]].last_use = m->n - 1;
-			else
-				m->layers[idx[k]].last_use = MAX(m->layers[idx[k]].last_use, i);
-		}
-	}
-	m->layers[m->n - 1].last_use = m->n - 1;
-}
-
 /* The largest total stride of any layer: sizes that are multiples of it fit. */
 static int model_downsample(const struct model *m)
 {
@@ -263,7 +182,7 @@ static int model_downsample(const struct model *m)
 	for (i = 0; i < m->n; i++) {
 		const struct layer *l = &m->layers[i];
 
-		n = model_layer_inputs(m, i, idx);
+		n = graph_inputs(m, i, idx);
 		for (s = 1, k = 0; k < n; k++)
 			s = MAX(s, idx[k] < 0 ? 1 : stride[idx[k]]);
 		if (l->kind == LK_CONV || l->kind == LK_MAXPOOL)
@@ -317,7 +236,6 @@ int model_shape(struct model *m, int w, int h, int batch)
 	f = model_shape_layers(m, &bad, why, sizeof(why));
 	if (f == SHAPE_OK) {
 		m->batch = batch;
-		model_liveness(m);
 		return 0;
 	}
 
@@ -367,48 +285,6 @@ int model_count(const struct model *m, enum layer_kind kind)
 	for (i = 0; i < m->n; i++)
 		n += m->layers[i].kind == kind;
 	return n;
-}
-
-int model_load_builtin(const char *name, struct model *m)
-{
-	const struct builtin *b = builtin_find(name);
-	int err;
-
-	memset(m, 0, sizeof(*m));
-	if (!b)
-		return cp_error(-ENOENT, "no built-in model '%s'", name);
-	err = model_parse(b->text, name, m);
-	if (err)
-		return err;
-	snprintf(m->name, sizeof(m->name), "%s", b->name);
-	snprintf(m->source, sizeof(m->source), "built-in");
-	return 0;
-}
-
-int model_load(const char *name_or_path, struct model *m)
-{
-	const char *hint;
-	char names[128] = "";
-	int i;
-
-	if (builtin_find(name_or_path))
-		return model_load_builtin(name_or_path, m);
-	/* anything that looks like a file name is one */
-	if (strchr(name_or_path, '/') || strchr(name_or_path, '.') ||
-	    access(name_or_path, F_OK) == 0)
-		return model_load_file(name_or_path, m);
-
-	memset(m, 0, sizeof(*m));
-	for (i = 0; model_builtin_names[i]; i++) {
-		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-			 i ? ", " : "", model_builtin_names[i]);
-	}
-	hint = closest_name(name_or_path, model_builtin_names, -1, 3);
-	if (hint)
-		return cp_error(-ENOENT, "unknown model '%s' (did you mean '%s'?)",
-				name_or_path, hint);
-	return cp_error(-ENOENT, "unknown model '%s': neither a built-in model (%s) nor a cfg file",
-			name_or_path, names);
 }
 
 int parse_size(const char *s, int *w, int *h)

@@ -55,7 +55,6 @@ struct layer {
 	uint64_t flops;		/* 2 x macs */
 	uint64_t weights;	/* weight elements: conv kernel, fc matrix */
 	uint64_t params;	/* weights + BN scale and shift, or biases */
-	int last_use;		/* index of the last layer that reads this output */
 };
 
 struct model {
@@ -109,12 +108,7 @@ uint64_t model_flops(const struct model *m);
 uint64_t model_params(const struct model *m);
 int model_count(const struct model *m, enum layer_kind kind);
 
-/*
- * The layers whose outputs layer @i reads, in order, into @idx: the previous
- * layer for most kinds, both addends of a shortcut (previous, then from),
- * every source of a route; -1 stands for the model's input. Returns the count.
- */
-int model_layer_inputs(const struct model *m, int i, int idx[MODEL_MAX_ROUTES]);
+/* Who reads whom, aliases, liveness: workloads/graph.h. */
 
 const char *layer_kind_name(enum layer_kind k);	/* "conv", "shortcut", ... */
 const char *activation_name(enum activation a);	/* "linear", "relu", "leaky" */

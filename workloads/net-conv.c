@@ -43,7 +43,7 @@ static int l_outputs(const struct layer *l)
 
 static int node_of(const struct net *net, int j)
 {
-	int r = layer_resolve(&net->model, j);
+	int r = graph_resolve(&net->model, j);
 
 	return r < 0 ? net->model.n : r;
 }

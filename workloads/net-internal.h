@@ -19,6 +19,7 @@
 
 #include <dnnl.h>
 
+#include "workloads/graph.h"
 #include "workloads/net.h"
 
 #define BN_EPSILON 1e-5f	/* darknet (AlexeyAB) and PyTorch both use this */
@@ -122,8 +123,6 @@ void input_fill(float *x, size_t n, unsigned seed);
 
 /* net-plan.c */
 int plan_make(struct net *net);
-int layer_resolve(const struct model *m, int j);
-int plan_outputs(const struct model *m, int *outs);
 
 /* net-fmt.c */
 dnnl_format_tag_t layout_tag(enum cp_layout l);

@@ -15,7 +15,7 @@
 
 static int node_of(const struct net *net, int j)
 {
-	int r = layer_resolve(&net->model, j);
+	int r = graph_resolve(&net->model, j);
 
 	return r < 0 ? net->model.n : r;
 }
@@ -326,7 +326,7 @@ int outputs_emit(struct net *net)
 	size_t off = 0;
 	char name[80];
 
-	nouts = plan_outputs(m, outs);
+	nouts = graph_outputs(m, outs);
 	p->nout = 0;
 	for (k = 0; k < nouts; k++) {
 		struct shape s = node_shape(net, outs[k]);

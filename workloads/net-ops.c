@@ -343,7 +343,7 @@ int src_get(struct net *net, int j, const dnnl_memory_desc_t *want,
 	    const char *consumer, const char *what, int *tensor)
 {
 	struct net_priv *p = net_priv(net);
-	int r = layer_resolve(&net->model, j), node, t, err;
+	int r = graph_resolve(&net->model, j), node, t, err;
 	char name[80];
 
 	node = r < 0 ? net->model.n : r;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Decisions taken on the layer graph before any primitive exists: which
- * layers are only aliases, when each tensor dies, what fuses into what, and
- * for int8 which tensors share a scale and what data type they hold.
+ * Decisions taken on the layer graph (graph.h: inputs, aliases, liveness)
+ * before any primitive exists: what fuses into what, and for int8 which
+ * tensors share a scale and what data type they hold.
  */
 #include <errno.h>
 #include <math.h>
@@ -11,46 +11,6 @@
 
 #include "workloads/net-internal.h"
 #include "util/util.h"
-
-/* A single-input route and a yolo layer are the tensor they read. */
-static int layer_is_alias(const struct layer *l)
-{
-	return (l->kind == LK_ROUTE && l->nroutes == 1) || l->kind == LK_YOLO;
-}
-
-int layer_resolve(const struct model *m, int j)
-{
-	while (j >= 0 && layer_is_alias(&m->layers[j]))
-		j = m->layers[j].kind == LK_ROUTE ? m->layers[j].routes[0] : j - 1;
-	return j;
-}
-
-/* The layers @i reads, unresolved; -1 is the net's input. */
-static int layer_inputs(const struct model *m, int i, int *in)
-{
-	const struct layer *l = &m->layers[i];
-	int k;
-
-	switch (l->kind) {
-	case LK_SHORTCUT:
-		in[0] = i - 1;
-		in[1] = l->from;
-		return 2;
-	case LK_ROUTE:
-		for (k = 0; k < l->nroutes; k++)
-			in[k] = l->routes[k];
-		return l->nroutes;
-	default:
-		in[0] = i - 1;
-		return 1;
-	}
-}
-
-static int node(const struct model *m, int j)
-{
-	j = layer_resolve(m, j);
-	return j < 0 ? m->n : j;
-}
 
 static int uf_find(int *parent, int x)
 {
@@ -98,17 +58,17 @@ static void plan_int8(struct net *net, int *parent)
 	for (i = 0; i < n; i++) {
 		const struct layer *l = &m->layers[i];
 
-		if (layer_is_alias(l) || writes_own_output(l->kind))
+		if (graph_is_alias(l) || writes_own_output(l->kind))
 			continue;
-		for (k = layer_inputs(m, i, in) - 1; k >= 0; k--)
-			uf_union(parent, i, node(m, in[k]));
+		for (k = graph_inputs(m, i, in) - 1; k >= 0; k--)
+			uf_union(parent, i, graph_tensor(m, in[k]));
 	}
 	for (i = 0; i <= n; i++) {
 		const struct layer *l = i < n ? &m->layers[i] : NULL;
 		float mx;
 		int g;
 
-		if (l && layer_is_alias(l))
+		if (l && graph_is_alias(l))
 			continue;
 		g = uf_find(parent, i);
 		mx = cal->out[i];
@@ -137,9 +97,9 @@ static void plan_int8(struct net *net, int *parent)
 		}
 	}
 	for (i = 0; i < n; i++)
-		if (layer_is_alias(&m->layers[i])) {
-			pl[i].dt = pl[node(m, i)].dt;
-			pl[i].scale = pl[node(m, i)].scale;
+		if (graph_is_alias(&m->layers[i])) {
+			pl[i].dt = pl[graph_tensor(m, i)].dt;
+			pl[i].scale = pl[graph_tensor(m, i)].scale;
 		}
 	free(signedness);
 	free(size);
@@ -170,9 +130,9 @@ static void plan_fusion(struct net *net)
 
 		if (c->kind != LK_CONV || s->kind != LK_SHORTCUT)
 			continue;
-		f = node(m, s->from);
+		f = graph_tensor(m, s->from);
 		/* not into the conv's own source: it would overwrite what it reads */
-		if (f == i || f == m->n || f == node(m, i - 1) ||
+		if (f == i || f == m->n || f == graph_tensor(m, i - 1) ||
 		    pl[i].last_read != i + 1 || pl[i].is_output ||
 		    pl[f].last_read != i + 1 || pl[f].is_output ||
 		    !shape_eq(c->out, m->layers[f].out) ||
@@ -183,50 +143,26 @@ static void plan_fusion(struct net *net)
 	}
 }
 
-/* The tensors that are the net's result: every yolo's input, else the last. */
-int plan_outputs(const struct model *m, int *outs)
-{
-	int i, n = 0;
-
-	for (i = 0; i < m->n; i++)
-		if (m->layers[i].kind == LK_YOLO)
-			outs[n++] = node(m, i - 1);
-	if (!n)
-		outs[n++] = node(m, m->n - 1);
-	return n;
-}
-
 int plan_make(struct net *net)
 {
 	const struct model *m = &net->model;
 	struct net_priv *p = net_priv(net);
-	int n = m->n, i, k, nin, in[MODEL_MAX_ROUTES + 1];
-	int *outs = xcalloc(n + 1, sizeof(int)), *parent = NULL;
+	int n = m->n, i, k, nout;
+	int *outs = xcalloc(n + 1, sizeof(int)), *last = xcalloc(n + 1, sizeof(int));
+	int *parent = NULL;
 	struct layer_plan *pl;
 
 	pl = p->plan = xcalloc(n + 1, sizeof(*pl));
+	graph_last_reads(m, last);
 	for (i = 0; i <= n; i++) {
-		pl[i].src = i < n ? layer_resolve(m, i) : -1;
-		pl[i].last_read = i < n ? i : -1;
+		pl[i].src = i < n ? graph_resolve(m, i) : -1;
+		pl[i].last_read = last[i] == GRAPH_FOREVER ? NEVER : last[i];
 		pl[i].dt = net->cfg.precision == PREC_BF16 ? dnnl_bf16 : dnnl_f32;
 		pl[i].scale = 1.0f;
 	}
-	for (i = 0; i < n; i++) {
-		if (layer_is_alias(&m->layers[i]))
-			continue;
-		nin = layer_inputs(m, i, in);
-		for (k = 0; k < nin; k++) {
-			int r = node(m, in[k]);
-
-			if (pl[r].last_read < i)
-				pl[r].last_read = i;
-		}
-	}
-	nin = plan_outputs(m, outs);
-	for (k = 0; k < nin; k++) {
+	nout = graph_outputs(m, outs);
+	for (k = 0; k < nout; k++)
 		pl[outs[k]].is_output = 1;
-		pl[outs[k]].last_read = NEVER;
-	}
 	if (net->cfg.precision == PREC_INT8) {
 		parent = xcalloc(n + 1, sizeof(int));
 		plan_int8(net, parent);
@@ -234,6 +170,7 @@ int plan_make(struct net *net)
 	if (net->cfg.fusion)
 		plan_fusion(net);
 	free(parent);
+	free(last);
 	free(outs);
 	return 0;
 }

@@ -210,7 +210,7 @@ static int calibrate(const struct model *m, const struct net_config *cfg,
 		cal->out[l] = mx;
 	}
 	for (k = 0; k < m->n; k++) {
-		int r = layer_resolve(m, k);
+		int r = graph_resolve(m, k);
 
 		r = r < 0 ? m->n : r;
 		cal->out[k] = cal->out[r];
@@ -352,7 +352,7 @@ int net_layer_output(struct net *net, int layer, const float **out, size_t *n)
 
 	if (layer < 0 || layer >= net->model.n)
 		return cp_error(-EINVAL, "no layer %d in '%s'", layer, net->model.name);
-	r = layer_resolve(&net->model, layer);
+	r = graph_resolve(&net->model, layer);
 	r = r < 0 ? net->model.n : r;
 	if (p->layer_tensor[r] < 0)
 		return cp_error(-ENODATA, "the output of layer '%s' is fused into the next op",

@@ -8,6 +8,7 @@
 #include <dnnl.h>
 
 #include "workloads/model.h"
+#include "workloads/buffers.h"
 
 /*
  * A shaped model compiled into oneDNN primitives (C API, oneDNN 2.6, CPU
@@ -25,16 +26,6 @@ const char *layout_name(enum cp_layout l);		/* "nchw", "nhwc", "blocked" */
 int precision_from_string(const char *s, enum cp_precision *p);	/* 0 / -EINVAL */
 int layout_from_string(const char *s, enum cp_layout *l);
 
-/*
- * Where the net's buffers come from: the runner binds them to NUMA nodes
- * (--membind) through this. NULL alloc: 64-byte aligned malloc.
- */
-struct net_allocator {
-	void *(*alloc)(size_t bytes, void *ctx);
-	void (*free)(void *p, size_t bytes, void *ctx);
-	void *ctx;
-};
-
 struct net_config {
 	int width, height;	/* 0: the cfg's */
 	int batch;		/* >= 1 */
@@ -44,14 +35,6 @@ struct net_config {
 	unsigned seed;		/* random weights and input */
 	const char *weights;	/* darknet .weights file, or NULL */
 	struct net_allocator allocator;	/* weights, activations, scratchpads */
-};
-
-/* A tensor an op touches, for attributing page faults and NUMA placement. */
-enum tensor_role { T_WEIGHTS, T_SRC, T_DST, T_SCRATCHPAD, T_NROLES };
-
-struct tensor_ref {
-	void *ptr;
-	size_t bytes;
 };
 
 struct net_op {

@@ -2,6 +2,10 @@
 #ifndef CONVPROF_BUILTIN_H
 #define CONVPROF_BUILTIN_H
 
+/* what every command uses: messages on stderr, the profiled run's options */
+#include "cli/msg.h"
+#include "cli/profile-options.h"
+
 /*
  * One function per subcommand, in profiler/cmd-<name>.c. argv[0] is the
  * command's name; the return value is the process's exit status:

@@ -52,7 +52,7 @@ struct svg_args {
 	const struct flame_opts *fo;
 };
 
-static int svg_write_cb(FILE *fp, void *arg)
+static int svg_write_cb(FILE *fp, const void *arg)
 {
 	const struct svg_args *s = arg;
 

@@ -10,7 +10,7 @@
 #include <perfmon/pfmlib_perf_event.h>
 
 #include "cli/builtin.h"
-#include "reports/json-out.h"
+#include "util/json.h"
 #include "workloads/model.h"
 #include "cli/parse-options.h"
 #include "reports/table.h"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/builtin.h"
-#include "reports/json-out.h"
+#include "util/json.h"
 #include "machine/machine.h"
 #include "store/store.h"
 #include "cli/parse-options.h"

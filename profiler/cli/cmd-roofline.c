@@ -10,7 +10,7 @@
 #include "cli/builtin.h"
 #include "study/ceilings.h"
 #include "reports/chart.h"
-#include "reports/json-out.h"
+#include "util/json.h"
 #include "cli/parse-options.h"
 #include "reports/roofline.h"
 #include "store/store.h"

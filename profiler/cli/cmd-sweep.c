@@ -21,10 +21,12 @@
 #include "core/events.h"
 #include "workloads/model.h"
 #include "cli/parse-options.h"
+#include "cli/profile-options.h"
 #include "core/pin.h"
 #include "core/profile.h"
 #include "core/runner.h"
 #include "store/store.h"
+#include "reports/sweep-out.h"
 #include "study/sweep.h"
 #include "util/util.h"
 

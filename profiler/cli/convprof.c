@@ -84,6 +84,7 @@ int main(int argc, const char **argv)
 {
 	const struct cmd_struct *cmd;
 
+	xalloc_set_oom(cli_out_of_memory);
 	if (argc < 2) {
 		fprintf(stderr, "usage: convprof [--version] [--help] <command> [<options>]\n");
 		return EXIT_USAGE;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/msg.h"
 #include "cli/parse-options.h"
 #include "util/util.h"
 

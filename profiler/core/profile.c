@@ -10,6 +10,7 @@
 #include "core/numa.h"
 #include "core/profile.h"
 #include "ebpf/ebpf.h"
+#include "core/run-net.h"
 #include "core/runner.h"
 #include "core/symbols.h"
 #include "util/util.h"
@@ -17,29 +18,6 @@
 const char *const precision_choices[] = { "f32", "bf16", "int8", NULL };
 const char *const layout_choices[] = { "nchw", "nhwc", "blocked", NULL };
 const char *const onoff_choices[] = { "on", "off", NULL };
-
-int profile_check(struct profile_opts *p, int nargs, const char **args,
-		  const char *const *usage)
-{
-	int w, h;
-
-	if (p->cfg && nargs > 0)
-		return usage_error(usage, "give a model or --cfg, not both ('%s')", args[0]);
-	if (!p->cfg && nargs == 0)
-		return usage_error(usage, "which model? (resnet50, yolov3 or --cfg FILE)");
-	if (nargs > 1)
-		return usage_error(usage, "unexpected argument '%s'", args[1]);
-	if (!p->cfg)
-		p->model = args[0];
-	if (p->size && parse_size(p->size, &w, &h))
-		return usage_error(usage, "bad size '%s' (expected N or WxH, e.g. 224 or 416x320)",
-				   p->size);
-	if (p->node >= 0 && (!p->pin || strcmp(p->pin, "numa") != 0))
-		return usage_error(usage, "--node applies to --pin numa only");
-	if (ebpf_parts_parse(p->ebpf, &p->ebpf_parts))
-		return usage_error(usage, "%s", cp_strerror(-EINVAL));
-	return 0;
-}
 
 void profile_cmdline(int argc, const char **argv, char *buf, size_t len)
 {
@@ -220,10 +198,14 @@ int profile_run(const struct profile_opts *p, const char *cmdline,
 	run_fill_machine(run, runner_topology(r));
 	for (i = 0; i < run->nlayers; i++)
 		nref += run->layers[i].is_ref;
-	if (nref && !p->quiet)
-		cp_warn("%d op%s run on oneDNN reference kernels (e.g. %s): an iteration may take very long",
-			nref, nref == 1 ? "" : "s", run->layers[0].is_ref ? run->layers[0].name :
-			"int8 with nchw");
+	if (nref && !p->quiet && p->warn_fn) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%d op%s run on oneDNN reference kernels (e.g. %s): an iteration may take very long",
+			 nref, nref == 1 ? "" : "s", run->layers[0].is_ref ? run->layers[0].name :
+			 "int8 with nchw");
+		p->warn_fn(p->warn_arg, msg);
+	}
 	workload_from_net(&w, &net);
 	if (p->before_measure) {
 		err = p->before_measure(p->before_measure_arg);

@@ -2,7 +2,7 @@
 /* Glue between the oneDNN net and the runner / the run record. */
 #include <string.h>
 
-#include "core/runner.h"
+#include "core/run-net.h"
 #include "util/util.h"
 
 static int exec_net_op(void *ctx, int op)

@@ -6,7 +6,7 @@
 
 #include "convprof/run.h"
 #include "core/events.h"
-#include "workloads/net.h"
+#include "workloads/buffers.h"
 #include "core/pin.h"
 
 /*
@@ -85,12 +85,6 @@ void runner_free(struct runner *r);
 extern volatile int runner_interrupted;
 void runner_catch_sigint(struct sigaction *old);
 void runner_release_sigint(const struct sigaction *old);
-
-/* A workload over a built net. */
-void workload_from_net(struct workload *w, struct net *net);
-
-/* Copy the net's op metadata into @run's rows (cp_run_set_layers first). */
-void run_fill_layers(struct cp_run *run, const struct net *net);
 
 /* Fill run->machine from the topology and /proc. */
 void run_fill_machine(struct cp_run *run, hwloc_topology_t topo);

@@ -5,6 +5,9 @@
 /* The session shared by ebpf.c (loading, the hot path) and ebpf-collect.c. */
 
 #include <linux/types.h>
+#include <stdarg.h>
+
+#include <bpf/libbpf.h>
 
 #include "ebpf/ebpf.h"
 #include "bpf/common.h"
@@ -60,7 +63,7 @@ struct btf;
 
 int ebpf_part_index(enum ebpf_part p);
 
-/* Loading helpers shared by ebpf.c and ebpf-sample.c; @i is a part index. */
+/* Loading helpers of ebpf-part.c, for ebpf.c and ebpf-sample.c; @i is a part index. */
 #define SET_RODATA(skel) do { \
 	(skel)->rodata->cp_tgid = (__u32)s->tgid; \
 	(skel)->rodata->cp_nlayers = (__u32)s->nlayers; \
@@ -86,6 +89,14 @@ void ebpf_reason_set(char *dst, const char *fmt, ...) __attribute__((format(prin
 
 /* Load the sample program and open its perf events (ebpf-sample.c). */
 int ebpf_sample_open(struct ebpf_session *s, const struct btf *vmlinux);
+
+/*
+ * libbpf's print hook while parts load (ebpf_open() installs it): keeps the
+ * first warning and the verifier's complaint for ebpf_part_fail()'s reason
+ * instead of printing them; ebpf_libbpf_forget() drops what it kept.
+ */
+int ebpf_libbpf_keep(enum libbpf_print_level level, const char *fmt, va_list ap);
+void ebpf_libbpf_forget(void);
 
 /* Tests: load the raw_tp flavour even where tp_btf would do. */
 extern int ebpf_force_raw_tp;

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "reports/json-out.h"
 #include "machine/machine.h"
+#include "util/json.h"
 #include "util/output.h"
 #include "util/util.h"
 
@@ -406,7 +406,7 @@ static int make_parent_dirs(const char *file)
 	return err;
 }
 
-static int cache_write_cb(FILE *fp, void *arg)
+static int cache_write_cb(FILE *fp, const void *arg)
 {
 	json_t *root = machine_ceilings_to_json(arg);
 	int err;
@@ -428,7 +428,7 @@ int machine_cache_save(const struct machine_ceilings *c, const char *path)
 		return cp_error(-ENOENT, "no cache directory: neither XDG_CACHE_HOME nor HOME is set");
 	err = make_parent_dirs(file);
 	if (!err)
-		err = output_write(file, cache_write_cb, (void *)c);
+		err = output_write(file, cache_write_cb, c);
 	free(file);
 	return err;
 }

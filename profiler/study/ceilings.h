@@ -3,7 +3,7 @@
 #define CONVPROF_CEILINGS_H
 
 #include "convprof/run.h"
-#include "reports/roofline.h"
+#include "study/efficiency.h"
 #include "store/store.h"
 
 /*

@@ -11,7 +11,7 @@
 #include "study/ceilings.h"
 #include "machine/machine.h"
 #include "workloads/model.h"
-#include "reports/roofline.h"
+#include "study/efficiency.h"
 #include "store/store.h"
 #include "study/sweep.h"
 #include "util/util.h"

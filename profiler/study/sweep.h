@@ -5,11 +5,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <hwloc.h>
-#include <jansson.h>
 
 #include "convprof/run.h"
 #include "core/profile.h"
-#include "reports/table.h"
 
 struct store;
 
@@ -23,8 +21,8 @@ struct store;
  *
  * sweep.c: the axes, the combinations, the derived figures and the
  * ceilings; sweep-place.c: where processes run; sweep-exec.c: running one
- * combination's processes; sweep-report.c: tables, JSON and the summary;
- * sweep-plot.c: the charts.
+ * combination's processes. Its output is reports/sweep-out.h:
+ * sweep-report.c (tables, JSON and the summary), sweep-plot.c (the charts).
  */
 
 /* In loop order: the last axis varies fastest. */
@@ -248,26 +246,5 @@ int sweep_exec(const struct profile_opts *p, int procs, char *const *cpus,
 
 /* Free what sweep_exec() returned. */
 void sweep_runs_free(struct cp_run **runs, int n);
-
-/* ---- output (sweep-report.c, sweep-plot.c) ---- */
-
-/*
- * The sweep as a table (text: with a header and the summary paragraph;
- * CSV: one row per combination, every column) or the JSON object of
- * convprof-sweep(1). Returns 0 or -EIO.
- */
-int sweep_print(const struct sweep *s, FILE *fp, enum cp_format fmt);
-json_t *sweep_to_json(const struct sweep *s);
-
-/* The summary paragraph (text), wrapped at @width columns. */
-void sweep_summary(const struct sweep *s, FILE *fp, int width);
-
-/*
- * Write the charts whose axis has two values or more into directory @dir
- * (created if absent). *@written gets the paths written (free each and the
- * array), *@n their count: 0 when every axis has one value. Returns 0 or
- * -errno with cp_error(); charts written before a failure stay.
- */
-int sweep_plot(const struct sweep *s, const char *dir, char ***written, int *n);
 
 #endif

@@ -307,7 +307,7 @@ void output_abort(struct output *o)
 	output_release(o);
 }
 
-int output_write(const char *path, int (*write)(FILE *fp, void *arg), void *arg)
+int output_write(const char *path, int (*write)(FILE *fp, const void *arg), const void *arg)
 {
 	struct output o;
 	int err = output_open(&o, path), saved;

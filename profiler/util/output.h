@@ -44,6 +44,6 @@ void output_abort(struct output *o);
  * output_open(), @write(fp, @arg) (0 or -errno), output_commit(); on any
  * failure output_abort(). @write's own cp_error() message is kept.
  */
-int output_write(const char *path, int (*write)(FILE *fp, void *arg), void *arg);
+int output_write(const char *path, int (*write)(FILE *fp, const void *arg), const void *arg);
 
 #endif

@@ -34,38 +34,19 @@ const char *cp_strerror(int err)
 	return strerror(err < 0 ? -err : err);
 }
 
-static void vreport(const char *prefix, const char *fmt, va_list ap)
-{
-	char buf[1024];
+static void (*oom_fn)(size_t n);
 
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	/* stdout may be a pipe to a pager: keep the order of what the user sees */
-	fflush(stdout);
-	fprintf(stderr, "%s%s\n", prefix, buf);
+void xalloc_set_oom(void (*fn)(size_t n))
+{
+	oom_fn = fn;
 }
 
-void cp_die_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("convprof: ", fmt, ap);
-	va_end(ap);
-}
-
-void cp_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("convprof: warning: ", fmt, ap);
-	va_end(ap);
-}
-
+/* Library code does not print or exit: the program says how to end. */
 static void *oom(size_t n)
 {
-	fprintf(stderr, "convprof: out of memory (allocating %zu bytes)\n", n);
-	exit(1);
+	if (oom_fn)
+		oom_fn(n);
+	abort();
 }
 
 void *xmalloc(size_t n)
@@ -264,21 +245,4 @@ uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-int stdout_finish(void)
-{
-	int failed = ferror(stdout);
-
-	if (fflush(stdout) != 0)
-		failed = 1;
-	if (failed) {
-		/* a reader that went away (| head) is not an error worth a line */
-		if (errno == EPIPE)
-			return 1;
-		fprintf(stderr, "convprof: write error on standard output: %s\n",
-			strerror(errno ? errno : EIO));
-		return 1;
-	}
-	return 0;
 }

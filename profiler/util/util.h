@@ -35,11 +35,12 @@ void cp_error_clear(void);
  */
 const char *cp_strerror(int err);
 
-/* Print `convprof: <message>` on stderr (git's die()/error() style, no exit). */
-void cp_die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void cp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Allocation that cannot fail: out of memory ends the process with a message. */
+/*
+ * Allocation that cannot fail: out of memory calls the function given to
+ * xalloc_set_oom() (convprof's main: a message, exit status 1), which must
+ * not return; without one, or if it returns, abort().
+ */
+void xalloc_set_oom(void (*fn)(size_t n));
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -80,11 +81,5 @@ char *fmt_bytes(char *buf, size_t len, uint64_t bytes);
 
 /* Monotonic time in nanoseconds (vDSO: no syscall). */
 uint64_t now_ns(void);
-
-/*
- * Flush stdout and report a write error (full disk, closed pipe) as the
- * caller's failure: returns 0 or 1 to use as exit status.
- */
-int stdout_finish(void);
 
 #endif

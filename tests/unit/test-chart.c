@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "reports/chart.h"
+#include "reports/svg.h"
 #include "tap.h"
 #include "util/util.h"
 #include "xml-check.h"
@@ -380,6 +381,26 @@ static void test_save(void)
 	chart_release(&c);
 }
 
+/* svg.h: the one escaper, the flame graph's byte-cut form included */
+static void test_svg_escape_bytes(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	svg_escape_bytes(fp, "a<b&'\"", 5);		/* the quote is past 5 bytes */
+	fputc('|', fp);
+	svg_escape_bytes(fp, "caf\xc3\xa9!", 4);	/* cuts the e-acute in two */
+	fputc('|', fp);
+	svg_escape_bytes(fp, "x\x01y\ttab\xef\xbf\xbe", 100); /* control, U+FFFE */
+	fputc('|', fp);
+	svg_escape(fp, "abcdef", 4);
+	fclose(fp);
+	is_str(buf, "a&lt;b&amp;&apos;|caf?|x?y\ttab???|abc\xe2\x80\xa6",
+	       "svg_escape_bytes: entities, a cut character, what XML 1.0 forbids; svg_escape cuts with an ellipsis");
+	free(buf);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -390,6 +411,7 @@ int main(void)
 	test_bars();
 	test_roofline_like();
 	test_escaping();
+	test_svg_escape_bytes();
 	test_empty_and_degenerate();
 	test_fmt();
 	test_save();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "workloads/graph.h"
 #include "workloads/model.h"
 #include "util/util.h"
 
@@ -45,6 +46,7 @@ static uint64_t total_macs(const struct model *m)
 
 static void test_resnet50(void)
 {
+	int *last;
 	static const char *const names[] = {
 		"conv1", "maxpool", "layer1.0.conv1", "layer1.0.conv2", "layer1.0.conv3",
 		"layer1.0.route", "layer1.0.downsample.0", "layer1.0.add",
@@ -107,14 +109,20 @@ static void test_resnet50(void)
 	l = find(&m, "layer1.0.route");
 	ok(l && l->nroutes == 1 && l->routes[0] == index_of(&m, "maxpool"), "the route goes back to the block's input");
 	ok(add == ds + 1 && m.layers[add].from == c3, "add follows the projection and adds conv3");
-	is_int(m.layers[c3].last_use, add, "conv3's output dies at the add");
-	is_int(m.layers[index_of(&m, "maxpool")].last_use, index_of(&m, "layer1.0.route"),
-	       "the block input lives until its route");
+	last = calloc((size_t)m.n + 1, sizeof(int));
+	graph_last_reads(&m, last);
+	is_int(last[c3], add, "conv3's output dies at the add");
+	ok(graph_is_alias(&m.layers[index_of(&m, "layer1.0.route")]) &&
+	   graph_resolve(&m, index_of(&m, "layer1.0.route")) == index_of(&m, "maxpool"),
+	   "the one-layer route is another name for the block input");
+	is_int(last[index_of(&m, "maxpool")], ds, "the block input lives until the projection reads it through the route");
+	is_int(last[m.n], 0, "the image is read by conv1 only");
 	add = index_of(&m, "layer1.1.add");
 	ok(m.layers[add].from == index_of(&m, "layer1.0.add") &&
 	   m.layers[add - 1].kind == LK_CONV, "identity add follows conv3 and adds the block input");
-	is_int(m.layers[index_of(&m, "layer1.0.add")].last_use, add, "the block input dies at the add");
-	is_int(m.layers[m.n - 1].last_use, m.n - 1, "the output is used to the end");
+	is_int(last[index_of(&m, "layer1.0.add")], add, "the block input dies at the add");
+	is_int(last[m.n - 1], GRAPH_FOREVER, "the output is used to the end");
+	free(last);
 
 	err = model_shape(&m, 448, 320, 4);
 	ok(!err && shape_is(find(&m, "layer4.2.add"), 2048, 10, 14) && m.batch == 4,
@@ -125,6 +133,7 @@ static void test_resnet50(void)
 
 static void test_yolov3(void)
 {
+	int *last;
 	struct model m;
 	const struct layer *l;
 	char buf[32];
@@ -173,10 +182,16 @@ static void test_yolov3(void)
 	l = find(&m, "route_83");
 	ok(l && l->nroutes == 1 && l->routes[0] == 79, "route_83 goes back to layer 79");
 	is_int(find(&m, "shortcut_4")->from, 1, "shortcut_4 adds layer 1");
-	is_int(m.layers[36].last_use, 98, "layer 36 lives until route_98");
-	is_int(m.layers[61].last_use, 86, "layer 61 lives until route_86");
-	is_int(m.layers[81].last_use, 106, "a yolo input is used to the end");
-	is_int(m.layers[3].last_use, 4, "conv_3 dies at shortcut_4");
+	last = calloc((size_t)m.n + 1, sizeof(int));
+	graph_last_reads(&m, last);
+	is_int(last[36], 98, "layer 36 lives until route_98");
+	is_int(last[61], 86, "layer 61 lives until route_86");
+	is_int(last[81], GRAPH_FOREVER, "a yolo input is used to the end");
+	is_int(last[79], 84, "layer 79 lives until conv_84 reads it through route_83");
+	is_int(last[3], 4, "conv_3 dies at shortcut_4");
+	is_int(graph_outputs(&m, last), 3, "three results: the yolo inputs");
+	ok(last[0] == 81 && last[1] == 93 && last[2] == 105, "the convs before the yolo layers");
+	free(last);
 	is_str(find(&m, "conv_0")->stage, "backbone", "conv_0 in the backbone");
 	is_str(find(&m, "shortcut_74")->stage, "backbone", "shortcut_74 ends the backbone");
 	is_str(find(&m, "yolo_82")->stage, "head_large", "yolo_82 in head_large");
@@ -276,6 +291,7 @@ static void test_bad_cfgs(void)
 
 static void test_own_cfg(void)
 {
+	int *last;
 	static const char cfg[] =
 		"[network]\n"
 		"; a comment, darknet style\n"
@@ -324,7 +340,7 @@ static void test_own_cfg(void)
 	ok(l->kind == LK_ROUTE && l->nroutes == 2 && l->routes[0] == 3 && l->routes[1] == 3,
 	   "route with spaces, absolute and relative");
 	ok(shape_is(l, 32, 12, 16), "route concatenates channels");
-	is_int(model_layer_inputs(&m, 5, idx), 2, "a route reads its layers");
+	is_int(graph_inputs(&m, 5, idx), 2, "a route reads its layers");
 	ok(shape_is(&m.layers[6], 32, 24, 32), "upsample x2 by default");
 	ok(shape_is(&m.layers[7], 32, 1, 1), "global avgpool");
 	l = &m.layers[8];
@@ -332,9 +348,12 @@ static void test_own_cfg(void)
 	   "connected flattens; BN: scale and shift");
 	is_int(model_flops(&m), 2 * (m.layers[0].macs + m.layers[1].macs + m.layers[4].macs + 320),
 	       "FLOPs count conv and connected only");
-	is_int(m.layers[3].last_use, 5, "layer 3 lives until the route");
-	is_int(m.layers[8].last_use, 9, "a yolo input is used to the end");
-	is_int(model_layer_inputs(&m, 0, idx), 1, "layer 0 reads one input");
+	last = calloc((size_t)m.n + 1, sizeof(int));
+	graph_last_reads(&m, last);
+	is_int(last[3], 5, "layer 3 lives until the route");
+	is_int(last[8], GRAPH_FOREVER, "a yolo input is used to the end");
+	free(last);
+	is_int(graph_inputs(&m, 0, idx), 1, "layer 0 reads one input");
 	is_int(idx[0], -1, "the model's input");
 	is_int(m.downsample, 4, "total stride 4");
 	model_release(&m);
@@ -342,7 +361,7 @@ static void test_own_cfg(void)
 	err = model_parse(NET "[convolutional]\nfilters=8\n[shortcut]\nfrom=0\nactivation=leaky\n", "s.cfg", &m);
 	is_int(err, 0, "shortcut with an absolute from parses");
 	if (!err) {
-		is_int(model_layer_inputs(&m, 1, idx), 2, "a shortcut reads two layers");
+		is_int(graph_inputs(&m, 1, idx), 2, "a shortcut reads two layers");
 		ok(idx[0] == 0 && idx[1] == 0 && m.layers[1].act == ACT_LEAKY, "previous and from, leaky");
 		model_release(&m);
 	}

@@ -23,22 +23,22 @@
 
 static char dir[64];
 
-static int put_text(FILE *fp, void *arg)
+static int put_text(FILE *fp, const void *arg)
 {
 	fputs(arg, fp);
 	return 0;
 }
 
-static int put_big(FILE *fp, void *arg)
+static int put_big(FILE *fp, const void *arg)
 {
-	size_t i, n = *(size_t *)arg;
+	size_t i, n = *(const size_t *)arg;
 
 	for (i = 0; i < n; i++)
 		fputc('x', fp);
 	return 0;
 }
 
-static int put_fail(FILE *fp, void *arg)
+static int put_fail(FILE *fp, const void *arg)
 {
 	fputs("half", fp);
 	return cp_error(-EINVAL, "bad value");

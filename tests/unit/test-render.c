@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "convprof/run.h"
-#include "reports/json-out.h"
+#include "util/json.h"
 #include "reports/render.h"
 #include "tap.h"
 #include "util/util.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/pin.h"
+#include "reports/sweep-out.h"
 #include "study/sweep.h"
 #include "tap.h"
 #include "util/util.h"

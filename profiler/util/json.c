@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <math.h>
 
-#include "reports/json-out.h"
+#include "util/json.h"
 
 int json_print(json_t *root, FILE *fp)
 {

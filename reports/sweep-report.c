@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/json-out.h"
-#include "study/sweep.h"
+#include "util/json.h"
+#include "reports/sweep-out.h"
 #include "reports/table.h"
 #include "util/util.h"
 

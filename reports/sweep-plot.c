@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "reports/chart.h"
-#include "study/sweep.h"
+#include "reports/sweep-out.h"
 #include "util/util.h"
 
 enum metric { M_LATENCY, M_IPS, M_EFFICIENCY };
