@@ -175,6 +175,11 @@ static int plan_list(hwloc_topology_t topo, const char *list,
 			       list);
 		goto out;
 	}
+	/* hwloc reads "4-" as 4 to infinity; its iterators abort on that */
+	if (hwloc_bitmap_weight(set) < 0) {
+		err = cp_error(-EINVAL, "the cpu list '%s' has a range without an end", list);
+		goto out;
+	}
 	hwloc_bitmap_foreach_begin(cpu, set) {
 		if (!hwloc_bitmap_isset(all, cpu)) {
 			err = cp_error(-EINVAL, "cpu %u does not exist on this machine", cpu);
