@@ -139,6 +139,8 @@ static int read_layers(struct store *s, struct cp_run *run, int64_t id)
 			break;
 		}
 		read_cols(st, 1, layer_cols, layer_cols_n, l);
+		/* a flag: whatever number a damaged file holds (renderers count them) */
+		l->is_ref = l->is_ref != 0;
 		seen++;
 	}
 	if (!err && seen != run->nlayers + 1)
