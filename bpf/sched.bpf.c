@@ -145,7 +145,7 @@ static __always_inline void switched_in(__u32 slot, __u64 now)
 	if (!t)
 		return;
 	row = cp_slot_row(slot, &phase);
-	/* after ebpf_stop() nothing: it charged what was going on up to then */
+	/* an interval that ends after ebpf_stop() is dropped, not charged */
 	begin = t->out_ns;
 	if (phase == CP_PHASE_STEADY && begin && (c = interval_at(slot, &begin, t->out_row, row)))
 		__sync_fetch_and_add(&c->offcpu_ns, now - begin);

@@ -23,8 +23,6 @@
 #include "ebpf/ebpf-priv.h"
 #include "util/util.h"
 
-#include "bpf/sched.h"
-
 #include "faults.skel.h"
 #include "numa.skel.h"
 #include "sample.skel.h"
@@ -322,60 +320,12 @@ int ebpf_start(struct ebpf_session *s)
 	return 0;
 }
 
-/* Add @ns to the off-CPU (@runq 0) or run-queue time of (@row, @slot). */
-static void sched_charge(struct ebpf_session *s, __u32 row, __u32 slot, int runq, __u64 ns)
-{
-	__u32 key = row * (__u32)(s->nworkers + 1) + slot;
-	int fd = bpf_map__fd(s->sched->maps.sched_counts);
-	struct sched_counts c;
-
-	if (bpf_map_lookup_elem(fd, &key, &c))
-		return;
-	if (runq)
-		c.runq_ns += ns;
-	else
-		c.offcpu_ns += ns;
-	bpf_map_update_elem(fd, &key, &c, BPF_EXIST);
-}
-
-/*
- * A worker still off its CPU when counting stops (asleep in the pool, or
- * preempted on a busy machine) has its wait so far charged here, up to
- * @until: no switch-in will. The programs charge nothing once the phase is
- * off, so nothing is charged twice.
- */
-static void sched_close_intervals(struct ebpf_session *s, __u64 until)
-{
-	int fd = bpf_map__fd(s->sched->maps.sched_task);
-	__u64 since = s->sched->bss ? s->sched->bss->steady_since_ns : 0, begin;
-	struct sched_task t;
-	__u32 slot, row;
-
-	for (slot = 0; slot < (__u32)s->nslots; slot++) {
-		if (bpf_map_lookup_elem(fd, &slot, &t))
-			continue;
-		row = __atomic_load_n(&s->state[slot].layer, __ATOMIC_RELAXED);
-		row = row > (__u32)s->nlayers ? (__u32)s->nlayers : row;
-		begin = t.out_ns > since ? t.out_ns : since;
-		if (t.out_ns && begin < until)
-			sched_charge(s, t.out_ns > since ? t.out_row : row, slot, 0, until - begin);
-		begin = t.ready_ns > since ? t.ready_ns : since;
-		if (t.ready_ns && begin < until)
-			sched_charge(s, t.ready_ns > since ? t.ready_row : row, slot, 1, until - begin);
-	}
-}
-
 int ebpf_stop(struct ebpf_session *s)
 {
-	__u64 until;
-
 	if (!s)
 		return 0;
 	s->started = 0;
-	until = now_ns();
 	state_write_all(s, 1, CP_PHASE_OFF);
-	if (s->sched && s->phase == CP_PHASE_STEADY)
-		sched_close_intervals(s, until);
 	return 0;
 }
 
