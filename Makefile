@@ -66,9 +66,21 @@ HOOK_LIB := $(OUT)/libconvprof-hook.so
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 
+# Fuzzing (tests/fuzz/): each fuzz-<target>.c is a libFuzzer harness. `make
+# tests` builds it with replay.c into $(OUT)/fuzz/replay-<target>, which runs
+# the seed corpus and every input that ever crashed (tests/cli/t-fuzz.sh);
+# `make fuzz` builds it with clang and libFuzzer in build-fuzz/ and runs it.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_TARGETS := $(FUZZ_SRCS:tests/fuzz/fuzz-%.c=%)
+REPLAY_BINS := $(FUZZ_TARGETS:%=$(OUT)/fuzz/replay-%)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(OUT)/fuzz/fuzz-%)
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+
 MANPAGES := $(wildcard man/*.1)
 
-.PHONY: all check run install uninstall clean deps deps-build tests bench bench-app net-bench
+.PHONY: all check run install uninstall clean deps deps-build tests bench bench-app net-bench \
+	fuzz fuzz-bins asan asan-bins
 .DELETE_ON_ERROR:
 
 all: convprof $(HOOK_LIB)
@@ -121,6 +133,46 @@ $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
 
+$(OUT)/fuzz/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB_OBJS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -Itests/fuzz $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+
+# An archive, so a harness links only the objects it reaches: the machine
+# kernels (gcc's newer __builtin_cpu_supports names) are not built by clang 14.
+# clang is held to -Wall, not -Werror: the gcc build is the one kept clean.
+FUZZ_LIB_OBJS := $(filter-out $(OUT)/profiler/machine/%,$(LIB_OBJS))
+
+$(OUT)/libconvprof-fuzz.a: $(FUZZ_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(OUT)/libconvprof-fuzz.a
+	$(call msg,FUZZ-LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -Itests/fuzz $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(OUT)/libconvprof-fuzz.a $(LDFLAGS) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# `make asan`: the unit tests and the fuzz replays built with ASan and UBSan
+# in build-asan/ and run (tests/run-asan.sh); any report fails it. CI runs it.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan-bins: $(UNIT_BINS) $(REPLAY_BINS) $(HOOK_LIB)
+
+asan: deps-build
+	$(Q)$(MAKE) --no-print-directory OUT=build-asan CFLAGS="-O1 -g $(ASAN_FLAGS)" \
+		LDFLAGS="$(ASAN_FLAGS)" asan-bins
+	$(Q)tests/run-asan.sh build-asan
+
+# FUZZ_SECONDS=N per target (default 60); FUZZ_TARGETS="cfg store" for some.
+fuzz: deps-build
+	$(Q)$(MAKE) --no-print-directory OUT=build-fuzz CC=clang WARNINGS="-Wall -Wno-unused-parameter" \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		LDFLAGS="$(FUZZ_SAN)" fuzz-bins
+	$(Q)tests/fuzz/run-fuzz.sh build-fuzz/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # Tuning tool for workloads/net*.c, not run by `make check`.
 net-bench: $(OUT)/net-bench
 
@@ -159,7 +211,7 @@ check: deps
 lint: $(OBJS) $(HOOK_OBJS)
 	$(Q)tests/lint/lint.sh
 
-tests: convprof $(HOOK_LIB) $(UNIT_BINS) $(OUT)/tests/app-prims
+tests: convprof $(HOOK_LIB) $(UNIT_BINS) $(REPLAY_BINS) $(OUT)/tests/app-prims
 
 # A oneDNN application of known shapes for tests/cli/t-app.sh (not a unit
 # test: its name does not start with test-).
@@ -201,6 +253,6 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
 
 clean:
-	rm -rf $(OUT) convprof tests/out
+	rm -rf $(OUT) build-fuzz build-asan convprof tests/out
 
--include $(OBJS:.o=.d) $(HOOK_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(HOOK_OBJS:.o=.d) $(UNIT_BINS:=.d) $(REPLAY_BINS:=.d)

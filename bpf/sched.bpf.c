@@ -32,6 +32,13 @@ struct {
 	__type(value, struct sched_task);
 } sched_task SEC(".maps");
 
+/*
+ * When the steady phase began (CLOCK_MONOTONIC ns, as bpf_ktime_get_ns()),
+ * written by user space before it switches the slots to it: a wait that
+ * began before is charged from here, to the row it ends in.
+ */
+__u64 steady_since_ns = 0;
+
 /* task_struct.state was renamed __state in 5.14 */
 struct task_struct___pre514 {
 	long state;
@@ -64,7 +71,8 @@ static __always_inline void mark_ready(__u32 slot, __u64 now)
 	struct sched_task *t = bpf_map_lookup_elem(&sched_task, &slot);
 	__u32 phase, row = cp_slot_row(slot, &phase);
 
-	if (!t || phase != CP_PHASE_STEADY)
+	/* also before the steady phase: a wait that crosses into it counts there */
+	if (!t)
 		return;
 	t->ready_ns = now;
 	t->ready_row = row;
@@ -85,6 +93,7 @@ static __always_inline void switched_out(__u32 slot, bool preempt,
 	struct sched_task *t = bpf_map_lookup_elem(&sched_task, &slot);
 	__u32 phase, row = cp_slot_row(slot, &phase);
 	struct sched_counts *c;
+	bool runnable;
 
 	if (!t)
 		return;
@@ -93,8 +102,15 @@ static __always_inline void switched_out(__u32 slot, bool preempt,
 	 * had not switched out yet): it then never waited on a run queue. Only
 	 * a switch-out while runnable starts a wait here.
 	 */
-	t->out_ns = 0;
-	t->ready_ns = 0;
+	runnable = preempt || task_state(prev) == TASK_RUNNING;
+	/*
+	 * Off-CPU from now, whatever the phase: a wait that began before the
+	 * steady phase and ends in it is charged its part in the steady phase.
+	 */
+	t->out_ns = now;
+	t->out_row = row;
+	t->ready_ns = runnable ? now : 0;	/* on the run queue from now */
+	t->ready_row = row;
 	if (phase != CP_PHASE_STEADY)
 		return;
 	c = counts_at(row, slot);
@@ -102,29 +118,40 @@ static __always_inline void switched_out(__u32 slot, bool preempt,
 		return;
 	__sync_fetch_and_add(&c->switches, 1);
 	/* the kernel's own nivcsw rule: preempted, or still runnable (yield) */
-	if (preempt || task_state(prev) == TASK_RUNNING) {
+	if (runnable)
 		__sync_fetch_and_add(&c->involuntary, 1);
-		t->ready_ns = now;	/* it waits on the run queue from now */
-		t->ready_row = row;
+}
+
+/* Charge the interval from @begin (in @row) to @now, clipped to the phase. */
+static __always_inline struct sched_counts *interval_at(__u32 slot, __u64 *begin,
+							__u32 row, __u32 now_row)
+{
+	__u64 since = steady_since_ns;
+
+	if (*begin < since) {
+		*begin = since;
+		row = now_row;
 	}
-	t->out_ns = now;
-	t->out_row = row;
+	return counts_at(row, slot);
 }
 
 static __always_inline void switched_in(__u32 slot, __u64 now)
 {
 	struct sched_task *t = bpf_map_lookup_elem(&sched_task, &slot);
-	__u32 phase;
+	__u32 phase, row;
 	struct sched_counts *c;
+	__u64 begin;
 
 	if (!t)
 		return;
-	cp_slot_row(slot, &phase);
+	row = cp_slot_row(slot, &phase);
 	/* an interval that ends after ebpf_stop() is dropped, not charged */
-	if (phase == CP_PHASE_STEADY && t->out_ns && (c = counts_at(t->out_row, slot)))
-		__sync_fetch_and_add(&c->offcpu_ns, now - t->out_ns);
-	if (phase == CP_PHASE_STEADY && t->ready_ns && (c = counts_at(t->ready_row, slot)))
-		__sync_fetch_and_add(&c->runq_ns, now - t->ready_ns);
+	begin = t->out_ns;
+	if (phase == CP_PHASE_STEADY && begin && (c = interval_at(slot, &begin, t->out_row, row)))
+		__sync_fetch_and_add(&c->offcpu_ns, now - begin);
+	begin = t->ready_ns;
+	if (phase == CP_PHASE_STEADY && begin && (c = interval_at(slot, &begin, t->ready_row, row)))
+		__sync_fetch_and_add(&c->runq_ns, now - begin);
 	t->out_ns = 0;
 	t->ready_ns = 0;
 }

@@ -14,6 +14,7 @@
 #include "reports/chrome.h"
 #include "reports/json-out.h"
 #include "reports/workers.h"
+#include "util/output.h"
 #include "util/util.h"
 
 static json_t *event(const char *ph, const char *name, long long pid, long long tid)
@@ -223,41 +224,19 @@ int chrome_write(const struct cp_run *run, FILE *fp)
 	return json_print(t, fp);
 }
 
+static int write_trace(FILE *fp, const void *arg)
+{
+	return json_print((json_t *)arg, fp);
+}
+
 int chrome_save(const struct cp_run *run, const char *path)
 {
 	json_t *t = chrome_trace(run);
-	char *tmp = NULL;
-	FILE *fp = NULL;
-	int fd = -1, err = 0, i;
+	int err;
 
 	if (!t)
 		return -ENODATA;
-	for (i = 0; i < 100; i++) {
-		free(tmp);
-		tmp = xasprintf("%s.tmp%d.%d", path, (int)getpid(), i);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		json_decref(t);
-		free(tmp);
-		return err;
-	}
-	err = json_print(t, fp);
-	if (!err && (fflush(fp) || fsync(fileno(fp))))
-		err = -errno;
-	if (fclose(fp) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		err = cp_error(err, "cannot write '%s': %s", path, strerror(-err));
-		unlink(tmp);
-	}
-	free(tmp);
+	err = output_write(path, write_trace, t);
+	json_decref(t);
 	return err;
 }

@@ -184,6 +184,9 @@ json_t *run_to_json(const struct cp_run *run, const struct render_opts *o)
 	json_set_num(total, "layers_ms", run->layers_ms);
 	json_set_num(total, "other_ms", run->other_ms);
 	json_set_num(total, "overhead_pct", run->overhead_pct);
+	json_set_num(total, "overhead_spread_pct", run->overhead_spread_pct);
+	json_object_set_new(total, "overhead_reason", run->overhead_reason[0] ?
+			    json_string(run->overhead_reason) : json_null());
 	json_set_int(total, "ops", run->op_count);
 	json_set_int(total, "reorders", run->reorder_count);
 	json_object_set_new(total, "counts", counts_object(run, -1, -1));

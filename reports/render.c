@@ -329,6 +329,10 @@ static void print_header(const struct cp_run *run, FILE *fp,
 			run->iterations, run->warmup, run->latency_ms, run->throughput_ips);
 	if (!isnan(run->overhead_pct))
 		fprintf(fp, "; per-layer instrumentation overhead %.2f%%", run->overhead_pct);
+	if (!isnan(run->overhead_pct) && !isnan(run->overhead_spread_pct))
+		fprintf(fp, " (noise \u00b1%.2f%%)", run->overhead_spread_pct);
+	else if (run->overhead_reason[0])
+		fprintf(fp, "; per-layer instrumentation overhead %s", run->overhead_reason);
 	fputc('\n', fp);
 	if (run->op_count)
 		fprintf(fp, "ops: %d primitives (%d reorders)\n", run->op_count,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "reports/svg.h"
+#include "util/output.h"
 #include "util/util.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
@@ -137,47 +138,9 @@ void svg_text(FILE *fp, double x, double y, const char *attrs,
 	fputs("</text>\n", fp);
 }
 
-/*
- * Atomic replacement: the SVG goes into a new file in the target's
- * directory (rename() is only atomic within one file system), is flushed to
- * disk, then renamed over @path.
- */
+/* The one output writer: a file replaced whole, a FIFO or device written
+ * straight through (see util/output.h). */
 int svg_save(const char *path, int (*write)(FILE *fp, const void *arg), const void *arg)
 {
-	char *tmp = NULL;
-	FILE *fp = NULL;
-	int fd = -1, err = 0, i;
-
-	for (i = 0; i < 100; i++) {
-		free(tmp);
-		tmp = xasprintf("%s.tmp%d.%d", path, (int)getpid(), i);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return err;
-	}
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
-		close(fd);
-		goto out;
-	}
-	err = write(fp, arg);
-	if (!err && (fflush(fp) || fsync(fileno(fp))))
-		err = -errno;
-	if (fclose(fp) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		err = cp_error(err, "cannot write '%s': %s", path, strerror(-err));
-out:
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	return err;
+	return output_write(path, write, arg);
 }

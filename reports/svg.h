@@ -34,10 +34,11 @@ double svg_text_width(int chars, double size);
 void svg_text(FILE *fp, double x, double y, const char *attrs, const char *s, int max);
 
 /*
- * Write a file atomically: @write(fp, @arg) fills a new file beside @path,
- * which is flushed to disk and renamed over @path; on any failure @path is
- * untouched and nothing is left behind. Returns 0 or -errno with the reason
- * in cp_error().
+ * Write @path with @write(fp, @arg) through util/output.h: a file is
+ * replaced atomically (a new file beside it, flushed, renamed; on any
+ * failure @path is untouched and nothing is left behind), a symlink's
+ * target likewise, a FIFO, a device, "-" or /dev/stdout written straight
+ * through. Returns 0 or -errno with the reason in cp_error().
  */
 int svg_save(const char *path, int (*write)(FILE *fp, const void *arg), const void *arg);
 

@@ -148,7 +148,10 @@ static int params_read(const struct model *m, const char *path,
 			       path, got);
 		goto out;
 	}
-	hdr_bytes = sizeof(hdr) + (hdr[0] * 10 + hdr[1] >= 2 ? 8 : 4);
+	/* darknet's own test (parser.c load_weights_upto), without its int
+	 * overflow: a version from 0.2 on, below 1000.1000, has a 64-bit seen */
+	hdr_bytes = sizeof(hdr) + ((int64_t)hdr[0] * 10 + hdr[1] >= 2 &&
+				   hdr[0] < 1000 && hdr[1] < 1000 ? 8 : 4);
 	expect = hdr_bytes;
 	for (i = 0; i < m->n; i++)
 		if (has_params(&m->layers[i]))

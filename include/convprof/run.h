@@ -124,7 +124,16 @@ struct cp_run {
 	double throughput_ips;	/* batch / latency */
 	double layers_ms;	/* sum of the layers' medians */
 	double other_ms;	/* median time no layer owns */
-	double overhead_pct;	/* per-layer instrumentation vs none; NaN unknown */
+	/*
+	 * Per-layer instrumentation vs none, from interleaved pairs of runs:
+	 * the median ratio in percent and the interquartile range of the ratios
+	 * (the noise). NaN when not measured, or when the noise is wider than
+	 * the figure: then @overhead_reason says "not measurable here (noise
+	 * ±x%)"; "" otherwise.
+	 */
+	double overhead_pct;
+	double overhead_spread_pct;
+	char overhead_reason[96];
 	int op_count, reorder_count;
 
 	int nstacks;

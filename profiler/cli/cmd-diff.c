@@ -14,6 +14,7 @@
 #include "reports/html.h"
 #include "cli/parse-options.h"
 #include "store/store.h"
+#include "util/output.h"
 #include "util/util.h"
 
 struct diff_opts {
@@ -46,7 +47,7 @@ static int diff_fail(int err)
 	return 1;
 }
 
-static int html_cb(FILE *fp, void *arg)
+static int html_cb(FILE *fp, const void *arg)
 {
 	return html_diff_write(arg, fp);
 }
@@ -121,7 +122,7 @@ int cmd_diff(int argc, const char **argv)
 	}
 	inited = 1;
 	if (html && o.output) {
-		err = file_write_atomic(o.output, html_cb, &d);
+		err = output_write(o.output, html_cb, &d);
 		if (err)
 			status = diff_fail(err);
 	} else if (html) {

@@ -17,6 +17,7 @@
 #include "reports/folded.h"
 #include "cli/parse-options.h"
 #include "store/store.h"
+#include "util/output.h"
 #include "util/util.h"
 
 struct flamegraph_opts {
@@ -45,67 +46,30 @@ static int flamegraph_fail(int err)
 	return 1;
 }
 
+struct svg_args {
+	const struct cp_run *b, *a;
+	const struct folded *fb, *fa;
+	const struct flame_opts *fo;
+};
+
+static int svg_write_cb(FILE *fp, const void *arg)
+{
+	const struct svg_args *s = arg;
+
+	return flamegraph_svg(s->b, s->fb, s->a, s->fa, s->fo, fp);
+}
+
 /*
- * Write the graph to a temporary file beside @path and rename it into
- * place: a failure (a full disk, a bad weight) never leaves half an SVG.
+ * A file is replaced whole or not at all (a full disk, a bad weight never
+ * leave half an SVG); "-", a FIFO or a device is written straight through.
  */
 static int write_svg(const char *path, const struct cp_run *b, const struct folded *fb,
 		     const struct cp_run *a, const struct folded *fa,
 		     const struct flame_opts *fo)
 {
-	char *tmp = NULL;
-	FILE *fp = NULL;
-	mode_t mask;
-	int fd = -1, created = 0, err;
+	struct svg_args s = { .b = b, .a = a, .fb = fb, .fa = fa, .fo = fo };
 
-	if (strcmp(path, "-") == 0) {
-		/* a write error on stdout is main's to report, once */
-		flamegraph_svg(b, fb, a, fa, fo, stdout);
-		return 0;
-	}
-	tmp = xasprintf("%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = cp_error(-errno, "cannot create '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	created = 1;
-	/* mkstemp makes 0600; an SVG is for sharing, as the umask allows */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask)) {
-		err = cp_error(-errno, "cannot chmod '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		err = cp_error(-errno, "cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	err = flamegraph_svg(b, fb, a, fa, fo, fp);
-	if (!err && (fflush(fp) || fsync(fileno(fp))))
-		err = -errno;
-	if (fclose(fp) && !err)
-		err = -errno;
-	fp = NULL;
-	if (err) {
-		err = cp_error(err < 0 ? err : -EIO, "cannot write '%s': %s", path,
-			       strerror(err < 0 ? -err : EIO));
-		goto out;
-	}
-	if (rename(tmp, path))
-		err = cp_error(-errno, "cannot rename '%s' to '%s': %s", tmp, path,
-			       strerror(errno));
-out:
-	if (fd >= 0)
-		close(fd);
-	if (fp)
-		fclose(fp);
-	if (err && created)
-		unlink(tmp);
-	free(tmp);
-	return err;
+	return output_write(path, svg_write_cb, &s);
 }
 
 int cmd_flamegraph(int argc, const char **argv)
@@ -184,7 +148,7 @@ int cmd_flamegraph(int argc, const char **argv)
 		status = flamegraph_fail(err);
 		goto out;
 	}
-	if (strcmp(o.output, "-"))
+	if (strcmp(o.output, "-") && strcmp(o.output, "/dev/stdout"))
 		printf("wrote '%s'\n", o.output);
 out:
 	folded_release(&fa);

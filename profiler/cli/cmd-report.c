@@ -21,6 +21,7 @@
 #include "cli/parse-options.h"
 #include "reports/render.h"
 #include "store/store.h"
+#include "util/output.h"
 #include "util/util.h"
 
 struct report_opts {
@@ -105,7 +106,7 @@ static int check_options(const struct report_opts *o, int folded, int html)
 	return 0;
 }
 
-static int html_cb(FILE *fp, void *arg)
+static int html_cb(FILE *fp, const void *arg)
 {
 	return html_report_write(arg, fp);
 }
@@ -135,7 +136,7 @@ static int report_html(const struct report_opts *o, const struct cp_run *run,
 		snprintf(roof_note, sizeof(roof_note), "%s", cp_strerror(err));
 		h.roof_note = roof_note;
 	}
-	err = o->output ? file_write_atomic(o->output, html_cb, &h) :
+	err = o->output ? output_write(o->output, html_cb, &h) :
 	      html_report_write(&h, stdout);
 	if (analyzed)
 		roofline_result_release(&roof);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +8,9 @@
 
 #include "core/pin.h"
 #include "util/util.h"
+
+/* Linux builds for at most 8192 cpus; a number past this is a typo */
+#define CPU_NUMBER_MAX 65535
 
 int topology_load(hwloc_topology_t *out, const char *xml, const char *synthetic)
 {
@@ -155,11 +159,25 @@ static int plan_list(hwloc_topology_t topo, const char *list,
 	for (p = list; *p; p++)
 		if (!strchr("0123456789,-", *p))
 			break;
+	/* hwloc's parser wraps a number past INT_MAX: keep cpu numbers sane */
+	if (!*p)
+		for (p = list; *p; p++)
+			if (isdigit((unsigned char)*p) && (p == list || !isdigit((unsigned char)p[-1])) &&
+			    strtoul(p, NULL, 10) > CPU_NUMBER_MAX) {
+				err = cp_error(-EINVAL, "cpu %.*s is out of range (at most %d) in the cpu list '%s'",
+					       (int)strspn(p, "0123456789"), p, CPU_NUMBER_MAX, list);
+				goto out;
+			}
 	if (*p || !*list || hwloc_bitmap_list_sscanf(set, list) < 0 ||
 	    hwloc_bitmap_iszero(set)) {
 		err = cp_error(-EINVAL,
 			       "unknown pinning policy '%s' (expected compact, scatter, numa, none or a cpu list such as 0,2-3)",
 			       list);
+		goto out;
+	}
+	/* hwloc reads "4-" as 4 to infinity; its iterators abort on that */
+	if (hwloc_bitmap_weight(set) < 0) {
+		err = cp_error(-EINVAL, "the cpu list '%s' has a range without an end", list);
 		goto out;
 	}
 	hwloc_bitmap_foreach_begin(cpu, set) {

@@ -24,6 +24,7 @@ struct cp_run *cp_run_new(void)
 	snprintf(run->other.kind, sizeof(run->other.kind), "other");
 	run->latency_ms = run->throughput_ips = NAN;
 	run->layers_ms = run->other_ms = run->overhead_pct = NAN;
+	run->overhead_spread_pct = NAN;
 	run->fusion = 1;
 	run->exit_status = -1;
 	return run;

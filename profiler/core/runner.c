@@ -770,12 +770,26 @@ static void fill_threads(struct runner *r, struct cp_run *run)
 	}
 }
 
-/* Overhead: instrumented vs plain iterations, interleaved, median ratio. */
+/* The @q quantile of @n sorted values, interpolated between neighbours. */
+static double quantile(const double *v, int n, double q)
+{
+	double pos = q * (n - 1);
+	int i = (int)pos;
+
+	return i + 1 < n ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+/*
+ * Overhead: instrumented vs plain iterations, interleaved so that a change
+ * of load hits both alike; the median ratio, and the interquartile range of
+ * the ratios as its noise. A median inside its noise is no measurement: it
+ * is NaN then, and the reason says how wide the noise was.
+ */
 static void measure_overhead(struct runner *r, const struct workload *w, struct measure *m,
 			     struct cp_run *run)
 {
 	int pairs = MAX(5, m->n), got = 0, it;
-	double *ratio = xcalloc((size_t)pairs, sizeof(double));
+	double *ratio = xcalloc((size_t)pairs, sizeof(double)), med, spread;
 	uint64_t plain, timed;
 
 	for (it = 0; it < pairs && !runner_interrupted; it++) {
@@ -789,7 +803,16 @@ static void measure_overhead(struct runner *r, const struct workload *w, struct 
 	}
 	if (got >= 3) {
 		qsort(ratio, (size_t)got, sizeof(double), cmp_double);
-		run->overhead_pct = (ratio[got / 2] - 1) * 100;
+		med = (quantile(ratio, got, 0.5) - 1) * 100;
+		spread = (quantile(ratio, got, 0.75) - quantile(ratio, got, 0.25)) * 100;
+		run->overhead_spread_pct = spread;
+		if (spread > fabs(med)) {
+			run->overhead_pct = NAN;
+			snprintf(run->overhead_reason, sizeof(run->overhead_reason),
+				 "not measurable here (noise \u00b1%.2f%%)", spread);
+		} else {
+			run->overhead_pct = med;
+		}
 	}
 	free(ratio);
 }

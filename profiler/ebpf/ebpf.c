@@ -290,13 +290,25 @@ void ebpf_set_layer(struct ebpf_session *s, int layer)
 	state_write_all(s, 0, (__u32)layer);
 }
 
+/*
+ * Enter s->phase: first the time (sched charges waits that began before it
+ * from there), then the slots, so a program that sees the phase sees a time
+ * no later than its own clock.
+ */
+static void phase_begin(struct ebpf_session *s)
+{
+	if (s->sched && s->sched->bss && s->phase == CP_PHASE_STEADY)
+		__atomic_store_n(&s->sched->bss->steady_since_ns, now_ns(), __ATOMIC_RELEASE);
+	state_write_all(s, 1, s->phase);
+}
+
 void ebpf_set_phase(struct ebpf_session *s, int phase)
 {
 	if (!s)
 		return;
 	s->phase = phase == EBPF_PHASE_COLD ? CP_PHASE_COLD : CP_PHASE_STEADY;
 	if (s->started)
-		state_write_all(s, 1, s->phase);
+		phase_begin(s);
 }
 
 int ebpf_start(struct ebpf_session *s)
@@ -304,7 +316,7 @@ int ebpf_start(struct ebpf_session *s)
 	if (!s)
 		return 0;
 	s->started = 1;
-	state_write_all(s, 1, s->phase);
+	phase_begin(s);
 	return 0;
 }
 

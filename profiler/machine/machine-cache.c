@@ -14,6 +14,7 @@
 
 #include "machine/machine.h"
 #include "util/json.h"
+#include "util/output.h"
 #include "util/util.h"
 
 static const char *const peak_field[MACHINE_NPREC] = {
@@ -405,40 +406,29 @@ static int make_parent_dirs(const char *file)
 	return err;
 }
 
+static int cache_write_cb(FILE *fp, const void *arg)
+{
+	json_t *root = machine_ceilings_to_json(arg);
+	int err;
+
+	err = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) < 0 ? -EIO : 0;
+	if (!err && fputc('\n', fp) == EOF)
+		err = -EIO;
+	json_decref(root);
+	return err;
+}
+
+/* The cache is replaced whole: a reader never sees half of it. */
 int machine_cache_save(const struct machine_ceilings *c, const char *path)
 {
-	char *file = cache_path(path), *tmp = NULL;
-	json_t *root = NULL;
-	FILE *fp = NULL;
+	char *file = cache_path(path);
 	int err;
 
 	if (!file)
 		return cp_error(-ENOENT, "no cache directory: neither XDG_CACHE_HOME nor HOME is set");
 	err = make_parent_dirs(file);
-	if (err)
-		goto out;
-	tmp = xasprintf("%s.tmp%d", file, (int)getpid());
-	fp = fopen(tmp, "w");
-	if (!fp) {
-		err = cp_error(-errno, "cannot write '%s': %s", file, strerror(errno));
-		goto out;
-	}
-	root = machine_ceilings_to_json(c);
-	err = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) < 0 ? -EIO : 0;
-	if (!err && fputc('\n', fp) == EOF)
-		err = -EIO;
-	if (fclose(fp) != 0 && !err)
-		err = -errno;
-	fp = NULL;
-	if (!err && rename(tmp, file) < 0)
-		err = -errno;
-	if (err) {
-		err = cp_error(err, "cannot write '%s': %s", file, strerror(-err));
-		unlink(tmp);
-	}
-out:
-	json_decref(root);
-	free(tmp);
+	if (!err)
+		err = output_write(file, cache_write_cb, c);
 	free(file);
 	return err;
 }

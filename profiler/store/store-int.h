@@ -12,6 +12,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	enum store_mode mode;
+	int version;		/* the open file's schema version */
 };
 
 enum col_type { C_TEXT, C_INT, C_I64, C_U64, C_REAL };
@@ -20,9 +21,12 @@ struct col {
 	const char *name;
 	enum col_type type;
 	size_t off, size;
+	int since;		/* the schema version that added it (0: the first) */
 };
 
-#define COL(st, t, f, n) { n, t, offsetof(st, f), sizeof(((st *)0)->f) }
+#define COL(st, t, f, n) { n, t, offsetof(st, f), sizeof(((st *)0)->f), 0 }
+/* A column added by schema version @v: an older file reads it as NULL. */
+#define COL_SINCE(v, st, t, f) { #f, t, offsetof(st, f), sizeof(((st *)0)->f), v }
 #define TXT(st, f) COL(st, C_TEXT, f, #f)
 #define INT(st, f) COL(st, C_INT, f, #f)
 #define U64(st, f) COL(st, C_U64, f, #f)
@@ -55,8 +59,7 @@ struct col {
 	"  PRIMARY KEY (run_id, seq)\n" \
 	") WITHOUT ROWID;\n"
 
-/* store-workers.c: version 1 -> 2, and the rows of those tables */
-int store_migrate(struct store *s);
+/* store-workers.c: the rows of those tables (store.c migrates version 1 files) */
 int store_write_workers(struct store *s, const struct cp_run *run, int64_t id);
 int store_read_workers(struct store *s, struct cp_run *run, int64_t id);
 

@@ -68,11 +68,20 @@ static int select_prepare(struct store *s, const char *table, const char *keys,
 			  const struct col *cols, size_t n, const char *where,
 			  sqlite3_stmt **st)
 {
-	char *names = sql_col_list(cols, n, 0);
-	char *sql = xasprintf("SELECT %s%s%s FROM %s %s", keys, *keys ? ", " : "",
-			      names, table, where);
-	int err = sql_prepare(s, sql, st);
+	char *names = xstrdup(""), *t, *sql;
+	size_t i;
+	int err;
 
+	/* a column newer than the file reads as NULL: an unknown value */
+	for (i = 0; i < n; i++) {
+		t = xasprintf("%s%s%s", names, i ? ", " : "",
+			      cols[i].since > s->version ? "NULL" : cols[i].name);
+		free(names);
+		names = t;
+	}
+	sql = xasprintf("SELECT %s%s%s FROM %s %s", keys, *keys ? ", " : "",
+			names, table, where);
+	err = sql_prepare(s, sql, st);
 	free(sql);
 	free(names);
 	return err;
@@ -130,6 +139,8 @@ static int read_layers(struct store *s, struct cp_run *run, int64_t id)
 			break;
 		}
 		read_cols(st, 1, layer_cols, layer_cols_n, l);
+		/* a flag: whatever number a damaged file holds (renderers count them) */
+		l->is_ref = l->is_ref != 0;
 		seen++;
 	}
 	if (!err && seen != run->nlayers + 1)

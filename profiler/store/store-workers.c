@@ -2,8 +2,8 @@
 /*
  * Schema version 2: per-worker busy time and the timeline (record
  * --timeline). Version 1 files stay readable as they are (no busy time,
- * no slices); a file opened to append is migrated in one transaction,
- * which only adds these tables.
+ * no slices); store.c's migration adds these tables to a file opened to
+ * append.
  */
 #include <errno.h>
 #include <math.h>
@@ -12,7 +12,6 @@
 
 #include "store/store-int.h"
 #include "util/util.h"
-
 
 static int file_row(const struct cp_run *run, int r)
 {
@@ -28,38 +27,6 @@ static int has_table(struct store *s, const char *name)
 
 	free(sql);
 	return err ? err : n > 0;
-}
-
-int store_migrate(struct store *s)
-{
-	int64_t version = 0;
-	char *sql = NULL;
-	int err;
-
-	err = sql_query_int(s, "PRAGMA user_version", &version);
-	if (err || version >= STORE_SCHEMA_VERSION)
-		return err;
-	err = sql_exec(s, "BEGIN IMMEDIATE", "cannot start a transaction");
-	if (err)
-		return err;
-	/* another writer may have migrated it while we waited for the lock */
-	err = sql_query_int(s, "PRAGMA user_version", &version);
-	if (err || version >= STORE_SCHEMA_VERSION)
-		goto out;
-	err = sql_exec(s, WORKERS_TABLES, "cannot add the per-worker tables");
-	if (err)
-		goto out;
-	sql = xasprintf("PRAGMA user_version = %d; UPDATE meta SET value = '%d' "
-			"WHERE key = 'schema_version';", STORE_SCHEMA_VERSION,
-			STORE_SCHEMA_VERSION);
-	err = sql_exec(s, sql, "cannot mark the new schema version");
-out:
-	free(sql);
-	if (!err)
-		err = sql_exec(s, "COMMIT", "cannot migrate the recording");
-	if (err)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return err;
 }
 
 int store_write_workers(struct store *s, const struct cp_run *run, int64_t id)

@@ -47,6 +47,7 @@ static const char schema_sql[] =
 	"  numa TEXT NOT NULL, numa_warning TEXT NOT NULL,\n"
 	"  latency_ms REAL, throughput_ips REAL, layers_ms REAL,\n"
 	"  other_ms REAL, overhead_pct REAL,\n"
+	"  overhead_spread_pct REAL, overhead_reason TEXT NOT NULL DEFAULT '',\n"
 	"  op_count INTEGER NOT NULL, reorder_count INTEGER NOT NULL,\n"
 	"  nlayers INTEGER NOT NULL, nevents INTEGER NOT NULL,\n"
 	"  nthreads INTEGER NOT NULL, nstacks INTEGER NOT NULL\n"
@@ -143,6 +144,8 @@ const struct col run_cols[] = {
 	REAL(struct cp_run, layers_ms), REAL(struct cp_run, other_ms),
 	REAL(struct cp_run, overhead_pct), INT(struct cp_run, op_count),
 	INT(struct cp_run, reorder_count),
+	COL_SINCE(2, struct cp_run, C_REAL, overhead_spread_pct),
+	COL_SINCE(2, struct cp_run, C_TEXT, overhead_reason),
 	/* sizes of the child tables, checked when reading */
 	INT(struct cp_run, nlayers), INT(struct cp_run, nevents),
 	INT(struct cp_run, nthreads), INT(struct cp_run, nstacks),
@@ -295,6 +298,7 @@ static int store_check(struct store *s, int empty)
 	err = sql_query_int(s, "PRAGMA user_version", &version);
 	if (err)
 		return err;
+	s->version = (int)version;
 	if (version > STORE_SCHEMA_VERSION)
 		return cp_error(-EPROTONOSUPPORT, "'%s' was written by a newer convprof "
 				"(schema version %lld; this one reads up to %d)",
@@ -325,6 +329,46 @@ static int store_check(struct store *s, int empty)
 				"says %lld)", s->path, (long long)version,
 				(long long)meta_version);
 	return 0;
+}
+
+/*
+ * What each schema version adds to the one before: a file is brought up to
+ * date when it is opened for writing; a reader of an older file reads the
+ * columns it lacks as NULL (COL_SINCE), so old recordings stay readable.
+ */
+static const char *const migrations[STORE_SCHEMA_VERSION + 1] = {
+	[2] = "ALTER TABLE runs ADD COLUMN overhead_spread_pct REAL;\n"
+	      "ALTER TABLE runs ADD COLUMN overhead_reason TEXT NOT NULL DEFAULT '';\n"
+	      WORKERS_TABLES,
+};
+
+static int store_migrate(struct store *s)
+{
+	int64_t version = 0;
+	char *sql = NULL;
+	int err, v;
+
+	err = sql_exec(s, "BEGIN IMMEDIATE", "cannot start a transaction");
+	if (err)
+		return err;
+	/* another writer may have migrated it while we waited for the lock */
+	err = sql_query_int(s, "PRAGMA user_version", &version);
+	for (v = (int)version + 1; !err && v <= STORE_SCHEMA_VERSION; v++)
+		err = sql_exec(s, migrations[v], "cannot update the recording's schema");
+	if (!err && version < STORE_SCHEMA_VERSION) {
+		sql = xasprintf("PRAGMA user_version = %d; UPDATE meta SET value = '%d' "
+				"WHERE key = 'schema_version';", STORE_SCHEMA_VERSION,
+				STORE_SCHEMA_VERSION);
+		err = sql_exec(s, sql, "cannot update the recording's schema");
+		free(sql);
+	}
+	if (!err)
+		err = sql_exec(s, "COMMIT", "cannot update the recording's schema");
+	if (err)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	else
+		s->version = STORE_SCHEMA_VERSION;
+	return err;
 }
 
 /* Lay the schema into a new (or empty) file, unless another writer just did. */
@@ -417,7 +461,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 			goto out;
 	}
 	err = store_check(s, empty);
-	if (!err && mode != STORE_READ)
+	if (!err && mode != STORE_READ && s->version < STORE_SCHEMA_VERSION)
 		err = store_migrate(s);
 	if (err)
 		goto out;

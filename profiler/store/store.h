@@ -18,7 +18,7 @@
  */
 
 #define STORE_APPLICATION_ID 0x43505246	/* "CPRF" */
-#define STORE_SCHEMA_VERSION 2	/* 2: busy, busy_notes, slices */
+#define STORE_SCHEMA_VERSION 2	/* 2: overhead spread; busy, busy_notes, slices */
 #define STORE_DEFAULT_PATH "convprof.db"
 
 enum store_mode {

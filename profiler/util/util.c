@@ -264,46 +264,6 @@ char *fmt_bytes(char *buf, size_t len, uint64_t bytes)
 	return buf;
 }
 
-int file_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *arg)
-{
-	char *tmp = NULL;
-	FILE *fp = NULL;
-	int fd = -1, err = 0, i;
-
-	for (i = 0; i < 100; i++) {
-		free(tmp);
-		tmp = xasprintf("%s.tmp%d.%d", path, (int)getpid(), i);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return err;
-	}
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		err = cp_error(-errno, "cannot write '%s': %s", path, strerror(errno));
-		close(fd);
-		goto out;
-	}
-	err = write(fp, arg);
-	if (!err && (fflush(fp) || fsync(fileno(fp))))
-		err = -errno;
-	if (fclose(fp) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		err = cp_error(err, "cannot write '%s': %s", path, strerror(-err));
-out:
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	return err;
-}
-
 uint64_t now_ns(void)
 {
 	struct timespec ts;

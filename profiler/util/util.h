@@ -86,15 +86,6 @@ char *fmt_si(char *buf, size_t len, double v, int sign);
 /* Format a byte count as "32 KiB", "1.5 MiB" into @buf. Returns @buf. */
 char *fmt_bytes(char *buf, size_t len, uint64_t bytes);
 
-/*
- * Write a file whole or not at all: @write(fp, @arg) fills a temporary file
- * beside @path (mode 0666 less the umask), which is then synced and renamed
- * into place; on any failure it is removed and @path left as it was.
- * @write returns 0 or -errno. Returns 0, or -errno with the reason in
- * cp_error().
- */
-int file_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *arg);
-
 /* Monotonic time in nanoseconds (vDSO: no syscall). */
 uint64_t now_ns(void);
 

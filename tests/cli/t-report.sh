@@ -185,12 +185,34 @@ expect_fail "flamegraph --diff refuses other sizes" "different image sizes" \
 	"$CP" flamegraph -i $DB --diff 1 5 -o bad.svg
 expect_fail "flamegraph with an unknown event" "no such event" \
 	"$CP" flamegraph -i $DB --weight nope -o bad.svg
-expect_fail "flamegraph into a missing directory" "cannot create 'no/such/dir/x.svg" \
+expect_fail "flamegraph into a missing directory" "cannot write 'no/such/dir/x.svg'" \
 	"$CP" flamegraph -i $DB -o no/such/dir/x.svg
 ok "no SVG and no temporary file left" sh -c '! ls bad.svg* 2>/dev/null | grep -q .'
 cp run1.svg keep.svg
 expect_fail "a failed run" "no run 9" "$CP" flamegraph -i $DB --run 9 -o keep.svg
 ok "leaves an existing SVG as it was" cmp -s run1.svg keep.svg
+
+# every kind of output path: written, never replaced by a regular file
+mkfifo fifo
+cat fifo >from-fifo & reader=$!
+ok "flamegraph -o FIFO with a reader" "$CP" flamegraph -i $DB --run 1 -o fifo
+wait $reader
+ok "the reader got the SVG" xml_ok from-fifo
+ok "the FIFO is still a FIFO" test -p fifo
+ok "and no temporary file beside it" sh -c '[ -z "$(ls -A | grep "^\.fifo")" ]'
+ln -s run1.svg link.svg
+ok "flamegraph -o SYMLINK" "$CP" flamegraph -i $DB --run 2 --color layout -o link.svg
+ok "the link is still a link" test -L link.svg
+ok "its target has the new SVG" grep -q ">nhwc</text>" run1.svg
+ok "flamegraph -o /dev/null" "$CP" flamegraph -i $DB --run 1 -o /dev/null
+ok "/dev/null is still a device" test -c /dev/null
+run sh -c '"$0" flamegraph -i "$1" --run 1 -o /dev/stdout | tail -1' "$CP" $DB
+ok "-o /dev/stdout writes to stdout" test "$out" = "</svg>"
+if [ -w /dev/full ]; then
+	expect_fail "flamegraph -o /dev/full" "cannot write '/dev/full': No space left" \
+		"$CP" flamegraph -i $DB --run 1 -o /dev/full
+	ok "/dev/full is still a device" test -c /dev/full
+fi
 
 if [ -w /dev/full ]; then
 	for c in "report -i $DB" "report -i $DB --format folded" "report -i $DB --format html" "diff -i $DB 1 2" "diff -i $DB 1 2 --format html" "compare $DB" "flamegraph -i $DB -o -"; do

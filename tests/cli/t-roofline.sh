@@ -23,6 +23,11 @@ else
 	skip "the chart is valid XML" "xmllint not installed"
 fi
 ok "the chart names the ceilings" grep -q "GFLOP/s" "$TMP/roof.svg"
+mkfifo "$TMP/roof.fifo"
+cat "$TMP/roof.fifo" >"$TMP/from-fifo.svg" & reader=$!
+ok "roofline -o FIFO with a reader" "$CP" roofline -i "$DB" --cache "$TMP/none.json" --no-measure -o "$TMP/roof.fifo"
+wait $reader
+ok "the reader got the chart and the FIFO stays" sh -c 'grep -q "</svg>" "$1/from-fifo.svg" && test -p "$1/roof.fifo"' _ "$TMP"
 
 run "$CP" roofline -i "$DB" --cache "$CACHE" -o none
 ok "text: one row per conv layer and the efficiency" sh -c 'echo "$1" | grep -q "MAC utilisation" && echo "$1" | grep -q " block.conv1 "' _ "$out"

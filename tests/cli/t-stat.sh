@@ -8,7 +8,7 @@ J="$TMP/stat.json"
 ok "stat --format json runs and is valid JSON" jq -e . "$J"
 ok "contract: top-level fields" jq -e 'has("model") and has("config") and has("backend") and has("events") and has("iterations") and has("total") and has("layers")' "$J"
 ok "contract: config fields" jq -e '.config | has("size") and has("batch") and has("precision") and has("layout") and has("fusion") and has("threads") and has("pin") and (.cpus | type == "array")' "$J"
-ok "contract: total fields" jq -e '.total | has("latency_ms") and has("throughput_ips") and has("layers_ms") and has("other_ms") and has("overhead_pct") and has("counts")' "$J"
+ok "contract: total fields" jq -e '.total | has("latency_ms") and has("throughput_ips") and has("layers_ms") and has("other_ms") and has("overhead_pct") and has("overhead_spread_pct") and has("overhead_reason") and has("counts")' "$J"
 ok "contract: layer fields" jq -e 'all(.layers[]; has("index") and has("name") and has("kind") and has("layout") and has("impl") and has("flops") and has("time_ms") and has("gflops") and has("counts"))' "$J"
 ok "contract: events carry supported and reason" jq -e 'all(.events[]; has("name") and has("supported") and has("reason"))' "$J"
 ok "every layer has an implementation and a layout" jq -e 'all(.layers[]; (.impl | length) > 0 and (.layout | length) > 0)' "$J"
@@ -86,5 +86,26 @@ wait $pid
 status=$?
 ok "SIGINT: exits 0 with the iterations it finished" test "$status" -eq 0
 ok "and says the run is partial" grep -q "^PARTIAL" "$TMP/int.out"
+
+# The overhead under noise: a busy loop on a core the workers use. Whatever
+# the noise does, the figure is shown only outside it, with it; else null
+# and the reason, and the text header says the same.
+sh -c 'while :; do :; done' & busy=$!
+taskset -pc 0 $busy >/dev/null 2>&1
+"$CP" stat --cfg "$TINY" -n 15 --warmup 1 -t 2 -e none --format json >"$TMP/noisy.json" 2>/dev/null
+"$CP" stat --cfg "$TINY" -n 15 --warmup 1 -t 2 -e none >"$TMP/noisy.txt" 2>/dev/null
+kill $busy
+wait $busy 2>/dev/null
+ok "busy core: the overhead's spread is measured" \
+	jq -e '.total.overhead_spread_pct | type == "number" and . >= 0' "$TMP/noisy.json"
+ok "busy core: a figure outside its noise, or null with the reason" jq -e '.total |
+	if .overhead_pct == null then
+		(.overhead_reason | test("^not measurable here \\(noise ±[0-9.]+%\\)$")) and
+		.overhead_spread_pct > 0
+	else (.overhead_pct | fabs) >= .overhead_spread_pct and .overhead_reason == null end' "$TMP/noisy.json"
+ok "busy core: the text header shows the noise" \
+	grep -Eq "instrumentation overhead (-?[0-9.]+% \(noise ±[0-9.]+%\)|not measurable here \(noise ±[0-9.]+%\))" "$TMP/noisy.txt"
+run "$CP" stat --cfg "$TINY" -n 2 --warmup 0 --no-overhead --format json
+ok "--no-overhead: overhead, spread and reason are null" sh -c 'echo "$1" | jq -e ".total | .overhead_pct == null and .overhead_spread_pct == null and .overhead_reason == null" >/dev/null' _ "$out"
 
 done_testing

@@ -67,6 +67,14 @@ static void test_two_packages(void)
 	is_int(pin_plan_make(t, "0,99", 0, -1, &p), -EINVAL, "cpu that does not exist");
 	ok(strstr(cp_strerror(-EINVAL), "cpu 99 does not exist") != NULL, "names the cpu");
 	is_int(pin_plan_make(t, "0,1", 3, -1, &p), -EINVAL, "list and -t disagree");
+	/* found by fuzz-pin: hwloc wrapped 99999999999 to cpu 1215752191 */
+	/* found by fuzz-pin: hwloc reads "0-" as 0 to infinity, and aborted */
+	is_int(pin_plan_make(t, "0-", 0, -1, &p), -EINVAL, "a range without an end");
+	ok(strstr(cp_strerror(-EINVAL), "without an end") != NULL, "says so: %s",
+	   cp_strerror(-EINVAL));
+	is_int(pin_plan_make(t, "0,99999999999", 0, -1, &p), -EINVAL, "a huge cpu number");
+	ok(strstr(cp_strerror(-EINVAL), "cpu 99999999999 is out of range") != NULL,
+	   "is named as it was given: %s", cp_strerror(-EINVAL));
 	is_int(pin_plan_make(t, "sideways", 0, -1, &p), -EINVAL, "unknown policy");
 	ok(strstr(cp_strerror(-EINVAL), "unknown pinning policy 'sideways'") != NULL,
 	   "names the policy");

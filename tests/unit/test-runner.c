@@ -108,7 +108,17 @@ static void test_partition(void)
 	/* medians of different iterations: on a loaded machine they drift apart a little */
 	ok(run->latency_ms >= run->layers_ms * 0.9, "latency covers the layers (%.3f >= 0.9 x %.3f)",
 	   run->latency_ms, run->layers_ms);
-	ok(!isnan(run->overhead_pct), "overhead measured: %.2f%%", run->overhead_pct);
+	/* measured: a figure outside its noise, or none and the reason why */
+	ok(!isnan(run->overhead_spread_pct) && run->overhead_spread_pct >= 0,
+	   "overhead's noise measured: %.2f%%", run->overhead_spread_pct);
+	if (isnan(run->overhead_pct))
+		ok(strstr(run->overhead_reason, "not measurable here (noise \u00b1") ==
+		   run->overhead_reason,
+		   "overhead inside its noise says so: %s", run->overhead_reason);
+	else
+		ok(fabs(run->overhead_pct) >= run->overhead_spread_pct && !run->overhead_reason[0],
+		   "overhead %.2f%% outside its noise %.2f%%", run->overhead_pct,
+		   run->overhead_spread_pct);
 	for (th = 0; th < run->nthreads; th++) {
 		char want[16];
 

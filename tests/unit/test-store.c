@@ -19,6 +19,7 @@
 
 #include "fixture.h"
 #include "store/store.h"
+#include "store/store-int.h"
 #include "tap.h"
 #include "util/util.h"
 
@@ -118,6 +119,8 @@ static int cmp_run(const struct cp_run *a, const struct cp_run *b)
 	CMP_NUM(a->layers_ms, b->layers_ms, "layers_ms");
 	CMP_NUM(a->other_ms, b->other_ms, "other_ms");
 	CMP_NUM(a->overhead_pct, b->overhead_pct, "overhead_pct");
+	CMP_NUM(a->overhead_spread_pct, b->overhead_spread_pct, "overhead_spread_pct");
+	CMP_STR(a->overhead_reason, b->overhead_reason, "overhead_reason");
 	CMP_INT(a->op_count, b->op_count, "op_count");
 	CMP_INT(a->reorder_count, b->reorder_count, "reorder_count");
 
@@ -408,7 +411,7 @@ static void test_bad_files(void)
 	is_int(open_err(DIR "/other.db", STORE_APPEND), -ENOTSUP, "and not appended to");
 
 	copy_file(DIR "/rt.db", DIR "/newer.db");
-	sql(DIR "/newer.db", "PRAGMA user_version = " "99");
+	sql(DIR "/newer.db", "PRAGMA user_version = 99");
 	is_int(open_err(DIR "/newer.db", STORE_READ), -EPROTONOSUPPORT,
 	       "a newer schema version is refused");
 	ok(strstr(cp_strerror(-1), "newer convprof") != NULL, "%s", cp_strerror(-1));
@@ -492,6 +495,8 @@ static void test_workers(void)
 
 	/* what convprof 0.1 wrote: no per-worker tables, version 1 */
 	sql(DIR "/w.db", "DROP TABLE busy; DROP TABLE busy_notes; DROP TABLE slices; "
+	    "ALTER TABLE runs DROP COLUMN overhead_reason; "
+	    "ALTER TABLE runs DROP COLUMN overhead_spread_pct; "
 	    "PRAGMA user_version = 1; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 	err = store_open(DIR "/w.db", STORE_READ, &s);
 	if (!err)
@@ -530,6 +535,63 @@ static void test_workers(void)
 	cp_run_free(c);
 }
 
+/*
+ * A recording of schema version 1 (no overhead spread and reason): read as
+ * it is, those fields unknown; opened for writing, it is migrated in place
+ * and its old runs stay as they were.
+ */
+static void test_old_schema(void)
+{
+	struct cp_run *w = fixture_run(FIX_NCHW), *r = NULL;
+	struct store *s = NULL;
+	int64_t version = 0;
+	int err;
+
+	unlink(DIR "/v1.db");
+	err = store_open(DIR "/v1.db", STORE_CREATE, &s);
+	if (!err)
+		err = store_write_run(s, w);
+	store_close(s);
+	s = NULL;
+	is_int(sql(DIR "/v1.db", "ALTER TABLE runs DROP COLUMN overhead_reason;"
+		   "ALTER TABLE runs DROP COLUMN overhead_spread_pct;"
+		   "PRAGMA user_version = 1;"
+		   "UPDATE meta SET value = '1' WHERE key = 'schema_version'"), SQLITE_OK,
+	       "make a version 1 recording");
+	err = store_open(DIR "/v1.db", STORE_READ, &s);
+	if (!err)
+		err = store_read_run(s, 0, &r);
+	is_int(err, 0, "a version 1 recording reads: %s", err ? cp_strerror(err) : "ok");
+	ok(r && r->overhead_pct == 1.5 && isnan(r->overhead_spread_pct) &&
+	   !r->overhead_reason[0], "its overhead is there, the spread unknown");
+	store_close(s);
+	cp_run_free(r);
+	r = NULL;
+	s = NULL;
+	err = store_open(DIR "/v1.db", STORE_APPEND, &s);
+	if (!err)
+		err = store_write_run(s, w);
+	store_close(s);
+	s = NULL;
+	is_int(err, 0, "appending migrates it: %s", err ? cp_strerror(err) : "ok");
+	err = store_open(DIR "/v1.db", STORE_READ, &s);
+	if (!err)
+		err = sql_query_int(s, "PRAGMA user_version", &version);
+	is_int(version, STORE_SCHEMA_VERSION, "now of the current schema version");
+	if (!err)
+		err = store_read_run(s, 1, &r);
+	ok(!err && r->overhead_pct == 1.5 && isnan(r->overhead_spread_pct),
+	   "the old run as it was");
+	cp_run_free(r);
+	r = NULL;
+	if (!err)
+		err = store_read_run(s, 2, &r);
+	ok(!err && r->overhead_spread_pct == 0.25, "the new run with its spread");
+	cp_run_free(r);
+	store_close(s);
+	cp_run_free(w);
+}
+
 int main(int argc, char **argv)
 {
 	int64_t id = -1;
@@ -546,6 +608,7 @@ int main(int argc, char **argv)
 	test_killed_writer();
 	test_bad_files();
 	test_workers();
+	test_old_schema();
 
 	ok(store_parse_run_id("latest", &id) == 0 && id == 0, "'latest' is 0");
 	ok(store_parse_run_id("12", &id) == 0 && id == 12, "'12' is 12");
