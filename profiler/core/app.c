@@ -238,18 +238,83 @@ static void add_unmeasured(struct cp_run *run, const struct app_opts *o)
 		{ "sample:cpu-clock", "sample" },
 	};
 	static const unsigned bits[] = { EBPF_SCHED, EBPF_SCHED, EBPF_FAULTS, EBPF_NUMA, EBPF_SAMPLE };
-	struct event_list l;
 	size_t i;
-	int k;
 
-	if (o->events && strcmp(o->events, "none") && event_list_parse(o->events, &l) == 0)
-		for (k = 0; k < l.n; k++)
-			cp_run_add_event(run, l.ev[k].name, "", 0,
-					 "counters are not read in -- command runs yet");
 	for (i = 0; i < ARRAY_SIZE(ebpf_cols); i++)
 		if (o->ebpf_parts & bits[i])
 			cp_run_add_event(run, ebpf_cols[i][0], "ebpf", 0,
 					 "unavailable: eBPF does not follow a -- command yet");
+}
+
+/*
+ * The -e events: encoded and probed here (as the built-in path does); the
+ * supported ones go into the record for the workers to open on themselves,
+ * @attrs[0..*n), @which[k] their index in @l.
+ */
+static int events_prepare(const struct app_opts *o, struct event_list *l,
+			  struct perf_event_attr *attrs, int *which, int *n)
+{
+	int k, err;
+
+	*n = 0;
+	l->n = 0;
+	if (!o->events || !strcmp(o->events, "none"))
+		return 0;
+	err = event_list_init(l, o->events);
+	if (err == -ENOENT) {	/* -ENOENT is the command's "not found" (127) */
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", cp_strerror(err));
+		return cp_error(-EINVAL, "%s", msg);
+	}
+	if (err)
+		return err;
+	for (k = 0; k < l->n; k++) {
+		if (!l->ev[k].supported)
+			continue;
+		if (*n == CP_HOOK_MAX_EVENTS)
+			return cp_error(-E2BIG, "a -- command run counts at most %d events ('%s' is one too many)",
+					CP_HOOK_MAX_EVENTS, l->ev[k].name);
+		attrs[*n] = l->ev[k].attr;
+		which[(*n)++] = k;
+	}
+	return 0;
+}
+
+/* The events' columns, before the rows are made; @d->ev_col filled. */
+static void events_add(struct cp_run *run, const struct event_list *l, const int *which, int n,
+		       struct hook_data *d)
+{
+	char why[200];
+	int k, j, col;
+	uint32_t w;
+
+	for (k = 0; k < l->n; k++) {
+		const struct event_spec *e = &l->ev[k];
+		int supported = e->supported, err = 0;
+		const char *reason = e->reason;
+
+		for (j = 0; j < n && which[j] != k; j++)
+			;
+		/* opened on every worker, or not supported with the first failure's reason */
+		for (w = 0; j < n && w < d->nworkers && !err; w++)
+			if (d->workers[w].ev_opened && d->workers[w].ev_err[j])
+				err = d->workers[w].ev_err[j];
+		if (j < n && !d->nworkers) {
+			supported = 0;
+			reason = "no worker began an ITT task: nothing counted it";
+		} else if (err) {
+			struct perf_event_attr a = e->attr;
+
+			supported = 0;
+			perf_open_strerror(err < 0 ? -err : err, &a, why, sizeof(why));
+			reason = why;
+		}
+		col = cp_run_add_event(run, e->name, e->pmu[0] ? e->pmu : "hardware", supported,
+				       supported ? NULL : reason);
+		if (j < n && supported)
+			d->ev_col[j] = col;
+	}
 }
 
 /* Why there are no rows: the hook's own reason, or what the command lacks. */
@@ -276,6 +341,9 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	struct pin_plan plan = { 0 };
 	hwloc_topology_t topo = NULL;
 	struct hook_data d = { 0 };
+	struct event_list *l = NULL;
+	struct perf_event_attr attrs[CP_HOOK_MAX_EVENTS];
+	int which[CP_HOOK_MAX_EVENTS], nev = 0;
 	struct cp_run *run = NULL;
 	char hook[PATH_MAX];
 	void *map = MAP_FAILED;
@@ -290,11 +358,15 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	err = topology_load(&topo, NULL, NULL);
 	if (err)
 		return err;
+	l = xcalloc(1, sizeof(*l));
 	err = pin_plan_make(topo, o->pin ? o->pin : "compact", o->threads, o->node, &plan);
 	if (err)
 		goto out;
 	have_plan = 1;
-	err = hook_record_create(o->max_execs, &fd, &map, &size);
+	err = events_prepare(o, l, attrs, which, &nev);
+	if (err)
+		goto out;
+	err = hook_record_create_events(o->max_execs, attrs, nev, &fd, &map, &size);
 	if (err)
 		goto out;
 	sigemptyset(&sa.sa_mask);
@@ -317,6 +389,7 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	run = cp_run_new();
 	fill_header(run, o, cmdline, &plan, topo);
 	describe_end(run, status);
+	events_add(run, l, which, nev, &d);
 	err = app_fill_run(&d, o->warmup, run);
 	if (err == -ENODATA)
 		err = no_data(o, &d);
@@ -347,5 +420,6 @@ out:
 	if (have_plan)
 		pin_plan_release(&plan);
 	hwloc_topology_destroy(topo);
+	free(l);
 	return err;
 }

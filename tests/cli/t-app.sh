@@ -36,6 +36,31 @@ jq_ok "per-worker busy time from ITT tasks, on the planned cpus" "$TMP/s.json" \
 jq_ok "per-worker task-clock over the command (schedstat at exit)" "$TMP/s.json" \
 	'all(.threads[]; .cpu_ms > 0)'
 
+# -e: each worker counts on itself at every ITT task (read(2) for software events)
+$STAT -e task-clock,page-faults,cycles -- "$PRIMS" 20 >"$TMP/e.json" 2>"$TMP/e.err"
+ok "stat -e -- app-prims exits 0" test $? -eq 0
+jq_ok "-e task-clock: counted per row and worker, rows add up to the total" "$TMP/e.json" \
+	'(.events[] | select(.name == "task-clock") | .supported) and
+	 all(.layers[]; .counts["task-clock"] > 0) and
+	 (([.layers[].counts["task-clock"]] | add) - .total.counts["task-clock"] | fabs) < 1e-3 * .total.counts["task-clock"]'
+jq_ok "task-clock per period ~ the workers' busy time inside the primitives (0.5..1.2)" "$TMP/e.json" \
+	'(.total.counts["task-clock"] / 1e6) as $tc | ([.threads[].busy_ms] | add) as $b |
+	 $tc > 0.5 * $b and $tc < 1.2 * $b'
+jq_ok "... and under the workers' CPU time over the whole command" "$TMP/e.json" \
+	'(.total.counts["task-clock"] / 1e6 * .periods) < ([.threads[].cpu_ms] | add)'
+if [ -d /sys/bus/event_source/devices/cpu ]; then
+	jq_ok "-e cycles: counted where there is a PMU" "$TMP/e.json" \
+		'(.events[] | select(.name == "cycles") | .supported) and .total.counts.cycles > 0'
+else
+	jq_ok "-e cycles without a PMU: not supported (reason), never 0" "$TMP/e.json" \
+		'(.events[] | select(.name == "cycles") | .supported == false and (.reason | length) > 0) and
+		 .total.counts.cycles == null'
+fi
+$CP stat -e task-clock --per-thread -t 2 --ebpf none -- "$PRIMS" 10 >"$TMP/e.txt" 2>/dev/null
+ok "-e task-clock --per-thread: a count per worker row" sh -c \
+	'grep -A2 "conv3x3/1" "$1" | grep -q "worker 1 .*[0-9]$"' _ "$TMP/e.txt"
+expect_fail "-e an unknown event: one line, exit 1" "unknown event" $CP stat -e no-such-event-xyz -- "$PRIMS" 2
+
 $STAT --warmup 5 -- "$PRIMS" 12 >"$TMP/w.json" 2>/dev/null
 jq_ok "--warmup 5 of 12 periods: 7 measured" "$TMP/w.json" '.warmup == 5 and .iterations == 7'
 
