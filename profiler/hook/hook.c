@@ -33,6 +33,7 @@
 
 #include "convprof/hook-record.h"
 #include "hook/hook-events.h"
+#include "hook/hook-gomp.h"
 #include "hook/itt.h"
 
 #define CP_EXPORT __attribute__((visibility("default")))
@@ -86,6 +87,7 @@ static struct {
 static __thread int my_slot = -1;	/* worker slot, -2: none left */
 static __thread int task_depth;
 static __thread uint64_t task_begin_ns, task_exec;
+static __thread uint64_t task_waited_ns;	/* outside its part of parallel regions */
 
 static uint64_t now_ns(void)
 {
@@ -540,6 +542,16 @@ static void worker_claim(void)
 		hook_events_open(events, rec->nevents, w);
 }
 
+int hook_leader_tracking(void)
+{
+	return task_depth > 0 && my_slot >= 0 && !disabled;
+}
+
+void hook_leader_waited(uint64_t ns)
+{
+	task_waited_ns += ns;
+}
+
 static void task_begin(void *arg, const char *domain, const char *name)
 {
 	int cpu;
@@ -560,6 +572,7 @@ static void task_begin(void *arg, const char *domain, const char *name)
 		workers[my_slot].cpus_seen |= 1ull << cpu;
 	workers[my_slot].tasks++;
 	task_exec = cur_exec;
+	task_waited_ns = 0;
 	task_begin_ns = now_ns();
 	if (rec->nevents)
 		hook_events_begin();
@@ -578,6 +591,7 @@ static void task_end(void *arg, const char *domain)
 				&counts[((uint64_t)my_slot * rec->max_execs + task_exec) *
 					rec->nevents] : NULL, &workers[my_slot]);
 	d = now_ns() - task_begin_ns;
+	d -= task_waited_ns < d ? task_waited_ns : d;
 	workers[my_slot].busy_ns += d;
 	if (task_exec < rec->max_execs) {
 		uint32_t *p = &busy[(uint64_t)my_slot * rec->max_execs + task_exec];

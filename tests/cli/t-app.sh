@@ -33,6 +33,8 @@ jq_ok "rows + (other) add up to the period's time" "$TMP/s.json" \
 	 .other.time_ms >= 0'
 jq_ok "per-worker busy time from ITT tasks, on the planned cpus" "$TMP/s.json" \
 	'(.threads | length) == 2 and all(.threads[]; .busy_ms > 0 and .cpus_actual == (.cpu | tostring))'
+jq_ok "worker 0's busy time is its own part of the regions (GOMP_parallel stamped): under each row's time" "$TMP/s.json" \
+	'all(.layers[]; .workers[0].busy_ms <= .time_ms)'
 jq_ok "per-worker task-clock over the command (schedstat at exit)" "$TMP/s.json" \
 	'all(.threads[]; .cpu_ms > 0)'
 
