@@ -37,9 +37,20 @@
  * index and every string's termination.
  */
 
+/*
+ * eBPF (--ebpf): convprof loads the programs for the command's process
+ * before it runs, and passes the two maps they share in CONVPROF_HOOK_BPF
+ * as "<state fd>,<workers fd>,<workers>,<rows>": the hook registers each
+ * worker's tid in the workers hash (tid -> slot, slot < workers) and, in
+ * the mmap'd state array ({u32 layer, u32 phase} per slot), sets its
+ * slot's layer to the execution index of each task it runs (rows when the
+ * index is past rows - 1, and between tasks: "(other)").
+ */
+
 #define CP_HOOK_MAGIC		0x4b4f4f4846505043ull	/* "CPPFHOOK" */
 #define CP_HOOK_VERSION		2
 #define CP_HOOK_ENV_FD		"CONVPROF_HOOK_FD"
+#define CP_HOOK_ENV_BPF		"CONVPROF_HOOK_BPF"
 #define CP_HOOK_MAX_DIMS	6
 #define CP_HOOK_MAX_EVENTS	8
 

@@ -524,3 +524,46 @@ out:
 	free(row_of);
 	return err;
 }
+
+int app_exec_rows(const struct hook_data *d, int warmup, int32_t *rows, int32_t *all_rows,
+		  double *div)
+{
+	int32_t *canon = canonical_ids(d), *seq, *row_of;
+	uint64_t *idx, n = 0, i, p, start = 0, nper;
+	int nrows = 0, warm;
+
+	idx = xmalloc((d->nexecs ? d->nexecs : 1) * sizeof(*idx));
+	seq = xmalloc((d->nexecs ? d->nexecs : 1) * sizeof(*seq));
+	row_of = xmalloc((d->nprims ? d->nprims : 1) * sizeof(*row_of));
+	memset(row_of, 0xff, (d->nprims ? d->nprims : 1) * sizeof(*row_of));
+	for (i = 0; i < d->nexecs; i++) {
+		rows[i] = all_rows[i] = -1;
+		if (d->execs[i].end_ns && canon[d->execs[i].prim] >= 0) {
+			idx[n] = i;
+			seq[n++] = canon[d->execs[i].prim];
+		}
+	}
+	*div = 1;
+	p = n ? find_period(seq, n, &start) : 0;
+	nper = p ? (n - start) / p : 0;
+	if (p) {
+		warm = (int)MIN((uint64_t)warmup, nper - 1);
+		for (i = start; i < start + nper * p; i++) {
+			all_rows[idx[i]] = (int32_t)((i - start) % p);
+			if (i >= start + (uint64_t)warm * p)
+				rows[idx[i]] = all_rows[idx[i]];
+		}
+		*div = (double)(nper - (uint64_t)warm);
+	} else {
+		for (i = 0; i < n; i++) {
+			if (row_of[seq[i]] < 0)
+				row_of[seq[i]] = nrows++;
+			rows[idx[i]] = all_rows[idx[i]] = row_of[seq[i]];
+		}
+	}
+	free(canon);
+	free(seq);
+	free(idx);
+	free(row_of);
+	return 0;
+}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include <oneapi/dnnl/dnnl.h>
 
 #include "core/app.h"
+#include "core/app-ebpf.h"
 #include "core/events.h"
 #include "ebpf/ebpf.h"
 #include "core/hooklib.h"
@@ -55,16 +57,22 @@ static void plan_env(const struct pin_plan *plan, int threads_given, char *place
 }
 
 /* In the child, between fork and exec: only async-signal-safe-enough calls. */
-static void child_exec(const struct app_opts *o, int fd, int errpipe, const char *hook,
+static void child_exec(const struct app_opts *o, int fd, int errpipe, int gate, const char *hook,
 		       const struct pin_plan *plan, const char *places)
 {
 	const char *old = getenv("LD_PRELOAD");
-	char num[32], buf[PATH_MAX * 2 + 8];
+	char num[32], buf[PATH_MAX * 2 + 8], bpf[96];
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	int e;
 
 	sigaction(SIGINT, &dfl, NULL);
 	sigaction(SIGTERM, &dfl, NULL);
+	/* convprof loads the eBPF programs for this pid first */
+	if (app_ebpf_gate_wait(gate, bpf, sizeof(bpf)) < 0)
+		_exit(127);
+	close(gate);
+	if (bpf[0])
+		setenv(CP_HOOK_ENV_BPF, bpf, 1);
 	snprintf(num, sizeof(num), "%d", fd);
 	if (old && *old)
 		snprintf(buf, sizeof(buf), "%s:%s", old, hook);
@@ -105,36 +113,52 @@ static void child_exec(const struct app_opts *o, int fd, int errpipe, const char
 }
 
 static int spawn(const struct app_opts *o, int fd, const char *hook,
-		 const struct pin_plan *plan, pid_t *pidp)
+		 const struct pin_plan *plan, struct app_ebpf *eb, pid_t *pidp)
 {
 	char places[1024];
-	int pfd[2], e = 0, err = 0;
+	int pfd[2], sv[2], e = 0, err = 0;
 	ssize_t got;
 	pid_t pid;
 
 	plan_env(plan, o->threads, places, sizeof(places));
 	if (pipe2(pfd, O_CLOEXEC) != 0)
 		return cp_error(-errno, "pipe: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		err = cp_error(-errno, "socketpair: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return err;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		err = cp_error(-errno, "cannot start '%s': fork: %s", o->argv[0], strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
+		close(sv[0]);
+		close(sv[1]);
 		return err;
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		child_exec(o, fd, pfd[1], hook, plan, places);
+		close(sv[0]);
+		child_exec(o, fd, pfd[1], sv[1], hook, plan, places);
 	}
 	close(pfd[1]);
+	close(sv[1]);
+	err = app_ebpf_load(eb, o->ebpf_parts, pid,
+			    plan->nthreads > 0 ? plan->nthreads : (int)sysconf(_SC_NPROCESSORS_ONLN),
+			    plan, sv[0]);
+	close(sv[0]);	/* without the go, the child exits 127 */
 	do
 		got = read(pfd[0], &e, sizeof(e));
 	while (got < 0 && errno == EINTR);
 	close(pfd[0]);
-	if (got == (ssize_t)sizeof(e)) {
+	if (err || got == (ssize_t)sizeof(e)) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		if (err)
+			return err;
 		if (e == ENOENT)
 			return cp_error(-ENOENT, "'%s': command not found", o->argv[0]);
 		return cp_error(-e, "cannot run '%s': %s", o->argv[0], strerror(e));
@@ -241,9 +265,9 @@ static void add_unmeasured(struct cp_run *run, const struct app_opts *o)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(ebpf_cols); i++)
-		if (o->ebpf_parts & bits[i])
+		if (o->ebpf_parts & bits[i] && cp_run_event_index(run, ebpf_cols[i][0]) < 0)
 			cp_run_add_event(run, ebpf_cols[i][0], "ebpf", 0,
-					 "unavailable: eBPF does not follow a -- command yet");
+					 "unavailable: the eBPF session could not be opened");
 }
 
 /*
@@ -341,6 +365,7 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	struct pin_plan plan = { 0 };
 	hwloc_topology_t topo = NULL;
 	struct hook_data d = { 0 };
+	struct app_ebpf eb = { 0 };
 	struct event_list *l = NULL;
 	struct perf_event_attr attrs[CP_HOOK_MAX_EVENTS];
 	int which[CP_HOOK_MAX_EVENTS], nev = 0;
@@ -372,7 +397,7 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	err = spawn(o, fd, hook, &plan, &pid);
+	err = spawn(o, fd, hook, &plan, &eb, &pid);
 	if (!err) {
 		child_pid = pid;
 		err = wait_child(pid, &status);
@@ -405,12 +430,16 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 		goto out;
 	}
 	note_limits(run, &d);
+	err = app_ebpf_collect(&eb, &d, o->warmup, run);
+	if (err)
+		goto out;
 	add_unmeasured(run, o);
 	set_precision(run);
 	*out = run;
 	run = NULL;
 out:
 	cp_run_free(run);
+	app_ebpf_release(&eb);
 	if (have_data)
 		hook_data_release(&d);
 	if (map != MAP_FAILED)

@@ -74,6 +74,15 @@ void hook_data_release(struct hook_data *d);
  */
 int app_fill_run(const struct hook_data *d, int warmup, struct cp_run *run);
 
+/*
+ * The row of each execution as app_fill_run() makes them: @rows[e] for the
+ * executions it measures (kept periods), -1 for the others; @all_rows[e]
+ * for every execution in the sequence (warm-up periods too). *@div: the
+ * periods kept (1 without a period). Arrays of d->nexecs.
+ */
+int app_exec_rows(const struct hook_data *d, int warmup, int32_t *rows, int32_t *all_rows,
+		  double *div);
+
 /* oneDNN's name for the format of @md ("nchw", "nChw16c", "OIhw16i16o"). */
 void hook_md_name(const struct cp_hook_md *md, int weights, int groups,
 		  char *buf, size_t len);

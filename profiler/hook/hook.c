@@ -32,6 +32,7 @@
 #include <oneapi/dnnl/dnnl.h>
 
 #include "convprof/hook-record.h"
+#include "hook/hook-bpf.h"
 #include "hook/hook-events.h"
 #include "hook/hook-gomp.h"
 #include "hook/itt.h"
@@ -540,6 +541,7 @@ static void worker_claim(void)
 		}
 	if (rec->nevents)
 		hook_events_open(events, rec->nevents, w);
+	hook_bpf_register(my_slot, w->tid);
 }
 
 int hook_leader_tracking(void)
@@ -573,6 +575,7 @@ static void task_begin(void *arg, const char *domain, const char *name)
 	workers[my_slot].tasks++;
 	task_exec = cur_exec;
 	task_waited_ns = 0;
+	hook_bpf_layer(my_slot, task_exec);
 	task_begin_ns = now_ns();
 	if (rec->nevents)
 		hook_events_begin();
@@ -591,6 +594,7 @@ static void task_end(void *arg, const char *domain)
 				&counts[((uint64_t)my_slot * rec->max_execs + task_exec) *
 					rec->nevents] : NULL, &workers[my_slot]);
 	d = now_ns() - task_begin_ns;
+	hook_bpf_layer(my_slot, UINT64_MAX);
 	d -= task_waited_ns < d ? task_waited_ns : d;
 	workers[my_slot].busy_ns += d;
 	if (task_exec < rec->max_execs) {
@@ -691,5 +695,6 @@ __attribute__((constructor)) static void hook_init(void)
 		__atomic_compare_exchange_n(&rec->state, &expect, CP_HOOK_LOADED, 0,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 	}
+	hook_bpf_init();
 	cp_itt_set_ops(&ops);
 }
