@@ -6,6 +6,9 @@
  * non-zero exit and a crash of the command. Needs build/tests/app-prims.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,57 @@ static int fd_count(void)
 	return n - 1;	/* the directory's own fd */
 }
 
+/*
+ * The hook fails open on counters: an event no kernel knows (type 0x7fff)
+ * cannot be opened by any worker; the command still runs and is recorded,
+ * and each worker says why.
+ */
+static void test_events_fail_open(const char *hook)
+{
+	struct perf_event_attr bad = { .type = 0x7fff, .size = sizeof(bad), .config = 1 };
+	struct hook_data d;
+	void *map = NULL;
+	size_t size = 0;
+	int fd = -1, status = -1;
+	uint32_t w, opened = 0, failed = 0;
+	pid_t pid;
+
+	if (hook_record_create_events(1024, &bad, 1, &fd, &map, &size)) {
+		ok(0, "a record with one event");
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d", fd);
+		fcntl(fd, F_SETFD, 0);
+		setenv("CONVPROF_HOOK_FD", num, 1);
+		setenv("LD_PRELOAD", hook, 1);
+		setenv("INTEL_LIBITTNOTIFY64", hook, 1);
+		setenv("INTEL_ITTNOTIFY_GROUPS", "all", 1);
+		setenv("OMP_NUM_THREADS", "2", 1);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl("build/tests/app-prims", "app-prims", "5", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "an event the workers cannot open: the command runs as always");
+	is_int(hook_data_read(map, size, &d), 0, "... its record is read");
+	is_int((int)d.nexecs, 25, "... every execution is recorded");
+	for (w = 0; w < d.nworkers; w++) {
+		opened += d.workers[w].ev_opened;
+		failed += d.workers[w].ev_err[0] != 0;
+	}
+	ok(d.nworkers > 0 && opened == d.nworkers && failed == d.nworkers,
+	   "... each of its %u workers tried and kept the errno", d.nworkers);
+	hook_data_release(&d);
+	munmap(map, size);
+	close(fd);
+}
+
 int main(void)
 {
 	static const char *const modes[][3] = {
@@ -48,6 +102,7 @@ int main(void)
 		skip("build/tests/app-prims or the hook is not built", "app_run");
 		return done_testing();
 	}
+	test_events_fail_open(hook);
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		struct app_opts o = {
 			.argc = modes[m][2] ? 3 : 2, .argv = modes[m], .pin = "compact",
