@@ -146,6 +146,7 @@ static int spawn(const struct app_opts *o, int fd, const char *hook,
 	}
 	close(pfd[1]);
 	close(sv[1]);
+	child_pid = pid;	/* a signal while the parts load reaches it too */
 	err = app_ebpf_load(eb, o->ebpf_parts, pid,
 			    plan->nthreads > 0 ? plan->nthreads : (int)sysconf(_SC_NPROCESSORS_ONLN),
 			    plan, sv[0]);
@@ -157,6 +158,7 @@ static int spawn(const struct app_opts *o, int fd, const char *hook,
 	if (err || got == (ssize_t)sizeof(e)) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		child_pid = 0;
 		if (err)
 			return err;
 		if (e == ENOENT)
