@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/app-ebpf.h"
@@ -26,7 +28,7 @@ int app_ebpf_load(struct app_ebpf *e, unsigned parts, pid_t pid, int nworkers,
 {
 	struct ebpf_opts o = { .tgid = pid, .parts = parts, .nworkers = nworkers,
 			       .nlayers = APP_EBPF_ROWS };
-	int payload[2] = { nworkers, APP_EBPF_ROWS }, fds[2];
+	int payload[2] = { nworkers, APP_EBPF_ROWS }, fds[3], nfds = 2;
 	char cbuf[CMSG_SPACE(sizeof(fds))];
 	struct iovec iov = { payload, sizeof(payload) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -34,6 +36,7 @@ int app_ebpf_load(struct app_ebpf *e, unsigned parts, pid_t pid, int nworkers,
 
 	memset(e, 0, sizeof(*e));
 	e->nworkers = nworkers;
+	e->maps_fd = -1;
 	if (parts) {
 		o.ncpus = plan->pus ? plan->nthreads : 0;
 		o.cpus = plan->pus;
@@ -46,14 +49,20 @@ int app_ebpf_load(struct app_ebpf *e, unsigned parts, pid_t pid, int nworkers,
 	if (e->s && ebpf_shared_fds(e->s, &fds[0], &fds[1]) == 0) {
 		struct cmsghdr *c;
 
+		/* the sampled stacks are named after the command exits: it leaves its maps here */
+		if (!ebpf_part_status(e->s, EBPF_SAMPLE)) {
+			e->maps_fd = memfd_create("convprof-maps", MFD_CLOEXEC);
+			if (e->maps_fd >= 0)
+				fds[nfds++] = e->maps_fd;
+		}
 		memset(cbuf, 0, sizeof(cbuf));
 		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
+		msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
 		c = CMSG_FIRSTHDR(&msg);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(fds));
-		memcpy(CMSG_DATA(c), fds, sizeof(fds));
+		c->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, (size_t)nfds * sizeof(int));
 	}
 	/* the go: with the maps, or without (the command then runs without eBPF) */
 	if (sendmsg(gate, &msg, MSG_NOSIGNAL) < 0)
@@ -63,7 +72,7 @@ int app_ebpf_load(struct app_ebpf *e, unsigned parts, pid_t pid, int nworkers,
 
 int app_ebpf_gate_wait(int gate, char *env, size_t len)
 {
-	int payload[2] = { 0, 0 }, fds[2] = { -1, -1 };
+	int payload[2] = { 0, 0 }, fds[3] = { -1, -1, -1 };
 	char cbuf[CMSG_SPACE(sizeof(fds))];
 	struct iovec iov = { payload, sizeof(payload) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
@@ -79,9 +88,9 @@ int app_ebpf_gate_wait(int gate, char *env, size_t len)
 		return -1;	/* convprof is gone: do not run */
 	c = CMSG_FIRSTHDR(&msg);
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len == CMSG_LEN(sizeof(fds))) {
-		memcpy(fds, CMSG_DATA(c), sizeof(fds));
-		snprintf(env, len, "%d,%d,%d,%d", fds[0], fds[1], payload[0], payload[1]);
+	    (c->cmsg_len == CMSG_LEN(2 * sizeof(int)) || c->cmsg_len == CMSG_LEN(3 * sizeof(int)))) {
+		memcpy(fds, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
+		snprintf(env, len, "%d,%d,%d,%d,%d", fds[0], fds[1], payload[0], payload[1], fds[2]);
 	}
 	return 0;
 }
@@ -154,6 +163,15 @@ int app_ebpf_collect(struct app_ebpf *e, const struct hook_data *d, int warmup,
 	if (!e->s)
 		return 0;
 	ebpf_stop(e->s);
+	if (e->maps_fd >= 0) {
+		char path[64];
+		struct stat st;
+
+		/* empty when the command died before its hook could copy them */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", e->maps_fd);
+		if (fstat(e->maps_fd, &st) == 0 && st.st_size > 0)
+			ebpf_set_maps(e->s, path);
+	}
 	x = cp_run_new();
 	cp_run_set_layers(x, APP_EBPF_ROWS);
 	cp_run_set_threads(x, e->nworkers);
@@ -185,4 +203,7 @@ void app_ebpf_release(struct app_ebpf *e)
 {
 	ebpf_close(e->s);
 	e->s = NULL;
+	if (e->maps_fd >= 0)
+		close(e->maps_fd);
+	e->maps_fd = -1;
 }

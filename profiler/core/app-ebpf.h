@@ -16,6 +16,7 @@
 struct app_ebpf {
 	struct ebpf_session *s;	/* NULL: no part asked for */
 	int nworkers;
+	int maps_fd;		/* the command's copy of its maps (sample), or -1 */
 };
 
 /*

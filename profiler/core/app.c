@@ -367,7 +367,7 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	struct pin_plan plan = { 0 };
 	hwloc_topology_t topo = NULL;
 	struct hook_data d = { 0 };
-	struct app_ebpf eb = { 0 };
+	struct app_ebpf eb = { .maps_fd = -1 };
 	struct event_list *l = NULL;
 	struct perf_event_attr attrs[CP_HOOK_MAX_EVENTS];
 	int which[CP_HOOK_MAX_EVENTS], nev = 0;

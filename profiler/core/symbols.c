@@ -253,15 +253,16 @@ static struct dso *dso_get(struct symbols *s, const char *path)
 	return d;
 }
 
-static int maps_read(struct symbols *s, pid_t pid)
+static int maps_read(struct symbols *s, pid_t pid, const char *maps)
 {
 	char path[64], line[4096];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
+	f = fopen(maps ? maps : path, "re");
 	if (!f)
-		return cp_error(-errno, "cannot read '%s': %s", path, strerror(errno));
+		return cp_error(-errno, "cannot read '%s': %s", maps ? maps : path,
+				strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long start, end, offset;
 		char perms[8], file[4096] = "";
@@ -321,12 +322,17 @@ static void jit_read(struct symbols *s, pid_t pid)
 
 int symbols_open(struct symbols **out, pid_t pid)
 {
+	return symbols_open_maps(out, pid, NULL);
+}
+
+int symbols_open_maps(struct symbols **out, pid_t pid, const char *maps)
+{
 	struct symbols *s = xcalloc(1, sizeof(*s));
 	int err;
 
 	*out = NULL;
 	elf_version(EV_CURRENT);
-	err = maps_read(s, pid);
+	err = maps_read(s, pid, maps);
 	if (err) {
 		symbols_close(s);
 		return err;

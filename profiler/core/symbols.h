@@ -24,6 +24,12 @@ struct symbols;
 int symbols_open(struct symbols **out, pid_t pid);
 
 /*
+ * The same from a copy of @pid's maps in file @maps (NULL: /proc/@pid/maps),
+ * for a process that is gone: a -- command's hook copies its maps at exit.
+ */
+int symbols_open_maps(struct symbols **out, pid_t pid, const char *maps);
+
+/*
  * The name of code address @addr: the function ("dnnl_primitive_execute"),
  * the JIT kernel's name, "[file]" (the mapped file's base name) when the
  * file has no symbol for it, or "[unknown]". Never NULL; the string belongs

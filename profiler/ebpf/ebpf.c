@@ -330,6 +330,12 @@ const char *ebpf_part_status(const struct ebpf_session *s, enum ebpf_part part)
 	return ps->on ? NULL : ps->reason;
 }
 
+void ebpf_set_maps(struct ebpf_session *s, const char *path)
+{
+	if (s)
+		snprintf(s->maps, sizeof(s->maps), "%s", path ? path : "");
+}
+
 int ebpf_shared_fds(const struct ebpf_session *s, int *state_fd, int *workers_fd)
 {
 	int i, on = 0;

@@ -113,6 +113,12 @@ const char *ebpf_thp(const struct ebpf_session *s);
  */
 int ebpf_shared_fds(const struct ebpf_session *s, int *state_fd, int *workers_fd);
 
+/*
+ * Symbolise the sampled stacks with the maps in file @path (a copy the
+ * process made before it went away) instead of /proc/PID/maps; NULL: those.
+ */
+void ebpf_set_maps(struct ebpf_session *s, const char *path);
+
 /* The sampling event: "cycles" where the PMU allows, else "cpu-clock". */
 const char *ebpf_sample_event(const struct ebpf_session *s);
 

@@ -7,6 +7,7 @@
  * worker is a plain store into the mmap'd state array, so the programs
  * charge what they see to it. No libbpf: two raw bpf(2) commands' worth.
  */
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ struct slot_state {
 };
 
 static struct slot_state *state;	/* NULL: no eBPF */
-static int workers_fd = -1, nworkers;
+static int workers_fd = -1, nworkers, maps_fd = -1;
 static uint32_t nrows;
 
 void hook_bpf_init(void)
@@ -33,11 +34,11 @@ void hook_bpf_init(void)
 	const char *env = getenv(CP_HOOK_ENV_BPF);
 	long page = sysconf(_SC_PAGESIZE);
 	size_t len;
-	int sfd, wfd, nw;
+	int sfd, wfd, nw, mfd = -1;
 	unsigned rows;
 	void *m;
 
-	if (!env || sscanf(env, "%d,%d,%d,%u", &sfd, &wfd, &nw, &rows) != 4 || sfd < 0 ||
+	if (!env || sscanf(env, "%d,%d,%d,%u,%d", &sfd, &wfd, &nw, &rows, &mfd) < 4 || sfd < 0 ||
 	    wfd < 0 || nw < 1 || nw >= STATE_SLOTS || page <= 0)
 		return;
 	len = (STATE_SLOTS * sizeof(struct slot_state) + (size_t)page - 1) & ~((size_t)page - 1);
@@ -48,6 +49,25 @@ void hook_bpf_init(void)
 	workers_fd = wfd;
 	nworkers = nw;
 	nrows = rows;
+	maps_fd = mfd;
+}
+
+void hook_bpf_exit(void)
+{
+	char buf[8192];
+	ssize_t n;
+	int fd;
+
+	if (maps_fd < 0)
+		return;
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(maps_fd, buf, (size_t)n) != n)
+			break;
+	close(fd);
+	maps_fd = -1;
 }
 
 void hook_bpf_register(int slot, int32_t tid)

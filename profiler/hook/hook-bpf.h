@@ -15,4 +15,10 @@ void hook_bpf_register(int slot, int32_t tid);
 /* Worker @slot now runs execution @exec (UINT64_MAX: none): a plain store. */
 void hook_bpf_layer(int slot, uint64_t exec);
 
+/*
+ * At exit (the recording process only): copy /proc/self/maps into the fd
+ * convprof passed (with the sample part), to name the sampled stacks.
+ */
+void hook_bpf_exit(void);
+
 #endif

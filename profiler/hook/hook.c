@@ -616,6 +616,7 @@ __attribute__((destructor)) static void hook_fini(void)
 
 	if (!rec || disabled || __atomic_load_n(&rec->pid, __ATOMIC_ACQUIRE) != (int32_t)getpid())
 		return;
+	hook_bpf_exit();
 	n = __atomic_load_n(&rec->nworkers, __ATOMIC_ACQUIRE);
 	for (w = 0; w < n && w < rec->max_workers; w++) {
 		char path[64], buf[96];

@@ -182,6 +182,12 @@ if [ "$(id -u)" = 0 ] && command -v bpftool >/dev/null && bpftool prog list >/de
 	fi
 	left=$(bpf_left "$base")
 	ok "no BPF program or link left after a normal exit" test "$left" -eq "$base"
+	SDB="$TMP/sample.db"
+	$CP record -q -t 2 --ebpf sample -o "$SDB" -- "$PRIMS" 5000 2>/dev/null
+	run $CP report -i "$SDB" --format folded
+	ok "the command's sampled stacks are named after it exited (its maps, copied by the hook)" sh -c \
+		'echo "$1" | grep -q "^app-prims;.*\(libdnnl\|dnnl_\|GOMP_parallel\|libgomp\)"' _ "$out"
+
 	run $CP stat -t 2 --ebpf all -- "$PRIMS" 10 exit3
 	left=$(bpf_left "$base")
 	ok "... after a command that exits 3" test "$status" -eq 3 -a "$left" -eq "$base"
