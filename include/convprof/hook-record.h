@@ -40,7 +40,9 @@
 /*
  * eBPF (--ebpf): convprof loads the programs for the command's process
  * before it runs, and passes the two maps they share in CONVPROF_HOOK_BPF
- * as "<state fd>,<workers fd>,<workers>,<rows>": the hook registers each
+ * as "<state fd>,<workers fd>,<workers>,<rows>[,<maps fd>]" (a memfd the
+ * hook copies /proc/self/maps into at exit, to name sampled stacks after
+ * the process is gone): the hook registers each
  * worker's tid in the workers hash (tid -> slot, slot < workers) and, in
  * the mmap'd state array ({u32 layer, u32 phase} per slot), sets its
  * slot's layer to the execution index of each task it runs (rows when the

@@ -267,6 +267,14 @@ else
 	else
 		skip "ResNet-50 migrations" "the sched part did not load here"
 	fi
+	if [ "$(id -u)" = 0 ]; then
+		$CP record -q -t 2 --ebpf sample -o "$TMP/ts.db" -- $PY "$TOP/tests/app/resnet50.py" 3 2>/dev/null
+		run $CP report -i "$TMP/ts.db" --format folded
+		ok "ResNet-50 --ebpf sample: frames by symbol, C++ names demangled (c10::..., at::...)" sh -c \
+			'echo "$1" | grep -q "[a-z0-9]::[A-Za-z_0-9:]*(" && ! echo "$1" | grep -q ";_Z"' _ "$out"
+	else
+		skip "ResNet-50 sampled frames" "needs root for eBPF"
+	fi
 	RDB="$TMP/torch.db"
 	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 2>/dev/null
 	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 channels_last 2>/dev/null
