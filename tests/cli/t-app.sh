@@ -151,21 +151,46 @@ else
 fi
 
 # eBPF follows the command: the parts load for its pid before it runs its first primitive
-bpf_count() {	# programs and links of convprof's parts now loaded
-	{ bpftool prog list 2>/dev/null; bpftool link list 2>/dev/null; } |
-		grep -cE "sched_|fault|numa_|sample_|on_switch|on_migrate|handle_" || true
-}
-bpf_left() {	# the count once the kernel has freed what was closed (it defers that), up to 3 s
-	local i c
-	for i in 1 2 3 4 5 6; do
-		c=$(bpf_count)
-		[ "$c" -le "$1" ] && break
-		sleep 0.5
+bpf_ids() {	# the BPF programs and links convprof $1 holds now (from its fdinfo), polled up to 5 s
+	local i ids=""
+	for i in $(seq 1 50); do
+		ids=$(cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*/prog /p; s/^link_id:[[:space:]]*/link /p' |
+			sort -u | tr '\n' ' ')
+		[ -n "$ids" ] && break
+		sleep 0.1
 	done
-	echo "$c"
+	echo "$ids"
+}
+bpf_gone() {	# every one of "prog N link M ..." is gone (the kernel frees them a little later), up to 3 s
+	local i kind id left
+	for i in $(seq 1 30); do
+		left=0
+		set -- $1
+		while [ $# -ge 2 ]; do
+			bpftool "$1" show id "$2" >/dev/null 2>&1 && left=$((left + 1))
+			shift 2
+		done
+		[ "$left" -eq 0 ] && return 0
+		set -- "$ids"
+		sleep 0.1
+	done
+	return 1
+}
+bpf_case() {	# bpf_case DESCRIPTION SIGNAL|- STATUS ARGS...: convprof in the background leaves nothing
+	local desc=$1 sig=$2 want=$3 pid st
+	shift 3
+	$CP stat -t 2 --ebpf all -- "$PRIMS" "$@" >/dev/null 2>&1 &
+	pid=$!
+	ids=$(bpf_ids $pid)
+	[ "$sig" != - ] && sleep 0.5 && kill -"$sig" $pid
+	wait $pid
+	st=$?
+	gone=$(bpf_gone "$ids" && echo ok)
+	child=$(pgrep -f "$PRIMS $1" || true)
+	ok "$desc: exit $st, its $(($(echo $ids | wc -w) / 2)) BPF programs and links gone, no child left" \
+		test -n "$ids" -a "$gone" = ok -a -z "$child" -a "$st" -eq "$want"
 }
 if [ "$(id -u)" = 0 ] && command -v bpftool >/dev/null && bpftool prog list >/dev/null 2>&1; then
-	base=$(bpf_count)
 	$CP stat -t 2 --pin compact --ebpf sched,faults,sample --format json -- "$PRIMS" 50 \
 		>"$TMP/eb.json" 2>"$TMP/eb.err"
 	ok "stat --ebpf -- app-prims exits 0" test $? -eq 0
@@ -180,32 +205,17 @@ if [ "$(id -u)" = 0 ] && command -v bpftool >/dev/null && bpftool prog list >/de
 	else
 		skip "eBPF columns of the command" "the sched part did not load: $(jq -r '.events[] | select(.name == "sched:switches") | .reason' "$TMP/eb.json")"
 	fi
-	left=$(bpf_left "$base")
-	ok "no BPF program or link left after a normal exit" test "$left" -eq "$base"
 	SDB="$TMP/sample.db"
 	$CP record -q -t 2 --ebpf sample -o "$SDB" -- "$PRIMS" 5000 2>/dev/null
 	run $CP report -i "$SDB" --format folded
 	ok "the command's sampled stacks are named after it exited (its maps, copied by the hook)" sh -c \
 		'echo "$1" | grep -q "^app-prims;.*\(libdnnl\|dnnl_\|GOMP_parallel\|libgomp\)"' _ "$out"
 
-	run $CP stat -t 2 --ebpf all -- "$PRIMS" 10 exit3
-	left=$(bpf_left "$base")
-	ok "... after a command that exits 3" test "$status" -eq 3 -a "$left" -eq "$base"
-	run $CP stat -t 2 --ebpf all -- "$PRIMS" 20 crash
-	left=$(bpf_left "$base")
-	ok "... after a command that crashes" test "$status" -eq 139 -a "$left" -eq "$base"
-	for sig in INT TERM; do
-		$CP stat -t 2 --ebpf all -- "$PRIMS" 100000000 >/dev/null 2>&1 &
-		pid=$!
-		sleep 2
-		kill -$sig $pid
-		wait $pid
-		st=$?
-		left=$(bpf_left "$base")
-		ok "SIG$sig of convprof with eBPF: the command ends, no BPF program, link or child left" sh -c \
-			'[ "$1" -gt 128 ] && [ "$2" -eq "$3" ] && ! pgrep -f "$4 100000000" >/dev/null' \
-			_ "$st" "$left" "$base" "$PRIMS"
-	done
+	bpf_case "a normal exit" - 0 40000
+	bpf_case "a command that exits 3" - 3 40000 exit3
+	bpf_case "a command that crashes" - 139 80000 crash
+	bpf_case "SIGINT of convprof" INT 130 100000000
+	bpf_case "SIGTERM of convprof" TERM 143 100000000
 	ls -l /proc/self/fd >/dev/null
 	$CP stat --ebpf sched -- ls -l /proc/self/fd >"$TMP/fdsb" 2>/dev/null
 	ok "with eBPF the command gets the record and the two shared maps (bpf-map), no more" sh -c \
