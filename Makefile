@@ -25,7 +25,7 @@ OUT := build
 CPPFLAGS += -D_GNU_SOURCE -DCP_VERSION='"$(FULL_VERSION)"' \
 	-Iinclude -Iprofiler -I. -I$(OUT)
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -fopenmp -MMD -MP
-LDLIBS := -ldnnl -lpfm -lhwloc -ljansson -lsqlite3 -lbpf -lelf -lz -lm -fopenmp
+LDLIBS := -ldnnl -lpfm -lhwloc -ljansson -lsqlite3 -lbpf -lelf -lz -lm -lstdc++ -fopenmp
 
 ifeq ($(V),1)
 Q :=

@@ -3,6 +3,7 @@
 #define CONVPROF_HOOK_RECORD_H
 
 #include <stdint.h>
+#include <linux/perf_event.h>
 
 /*
  * The shared record between convprof and libconvprof-hook.so loaded into a
@@ -19,20 +20,41 @@
  *   struct cp_hook_prim    [max_prims]       at prims_off
  *   struct cp_hook_exec    [max_execs]       at execs_off
  *   uint32_t busy_ns [max_workers][max_execs] at busy_off
+ *   struct cp_hook_event   [nevents]         at events_off
+ *   uint64_t counts [max_workers][max_execs][nevents] at counts_off
  *
  * Writers claim entries with atomic counters (nprims, nexecs, nworkers) that
  * may run past the capacity: claims beyond it are not written, and the
- * counter says how many there would have been. When the execution array is
+ * counter says how many there would have been.
+ *
+ * Events (-e): convprof encodes them (libpfm4) and writes their attributes;
+ * each worker opens them on itself at its first ITT task (pid 0, cpu -1) and
+ * adds the delta of each task to counts[worker][execution][event], raw
+ * (not scaled: its enabled/running totals are in its worker entry). When the execution array is
  * full, later executions are not recorded (the first max_execs stay); the
  * reader says so. The reader trusts nothing in the file: it checks the
  * magic, version, sizes, offsets, every count against its capacity, every
  * index and every string's termination.
  */
 
+/*
+ * eBPF (--ebpf): convprof loads the programs for the command's process
+ * before it runs, and passes the two maps they share in CONVPROF_HOOK_BPF
+ * as "<state fd>,<workers fd>,<workers>,<rows>[,<maps fd>]" (a memfd the
+ * hook copies /proc/self/maps into at exit, to name sampled stacks after
+ * the process is gone): the hook registers each
+ * worker's tid in the workers hash (tid -> slot, slot < workers) and, in
+ * the mmap'd state array ({u32 layer, u32 phase} per slot), sets its
+ * slot's layer to the execution index of each task it runs (rows when the
+ * index is past rows - 1, and between tasks: "(other)").
+ */
+
 #define CP_HOOK_MAGIC		0x4b4f4f4846505043ull	/* "CPPFHOOK" */
-#define CP_HOOK_VERSION		1
+#define CP_HOOK_VERSION		2
 #define CP_HOOK_ENV_FD		"CONVPROF_HOOK_FD"
+#define CP_HOOK_ENV_BPF		"CONVPROF_HOOK_BPF"
 #define CP_HOOK_MAX_DIMS	6
+#define CP_HOOK_MAX_EVENTS	8
 
 enum cp_hook_state {
 	CP_HOOK_UNLOADED = 0,	/* the hook never ran in the command */
@@ -50,6 +72,8 @@ struct cp_hook_header {
 	uint32_t max_execs, reserved0;
 	uint64_t workers_off, prims_off, execs_off, busy_off;
 	uint32_t worker_size, prim_size, exec_size, reserved1;
+	uint32_t nevents, event_size;	/* -e events the workers open (<= CP_HOOK_MAX_EVENTS) */
+	uint64_t events_off, counts_off;
 
 	/* written by the hook */
 	int32_t state;		/* enum cp_hook_state */
@@ -72,6 +96,16 @@ struct cp_hook_worker {
 	uint64_t busy_ns;	/* inside ITT tasks, in all */
 	char affinity[64];	/* its CPU affinity at its first task, "0-1" */
 	uint64_t cpu_ns;	/* its CPU time when the command exited (schedstat); 0 unknown */
+	int32_t ev_err[CP_HOOK_MAX_EVENTS];	/* errno of its perf_event_open, 0: opened */
+	uint32_t ev_rdpmc;	/* bit k: event k read with rdpmc, else read(2) */
+	uint32_t ev_opened;	/* 1 once it tried to open the events */
+	uint64_t ev_enabled[CP_HOOK_MAX_EVENTS];	/* ns, over its tasks */
+	uint64_t ev_running[CP_HOOK_MAX_EVENTS];
+};
+
+/* An event to count: perf_event_attr as convprof encoded it. */
+struct cp_hook_event {
+	struct perf_event_attr attr;
 };
 
 /* A memory descriptor: enough of oneDNN's to name its format. */

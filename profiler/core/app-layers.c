@@ -362,6 +362,68 @@ static void fill_sequence(const struct hook_data *d, const uint64_t *idx, uint64
 	free(other);
 }
 
+/*
+ * The events' counts of the @m executions @ex (rows @rows), summed per row
+ * and worker, divided by @div (periods kept): thread_counts per worker,
+ * counts their sum. Each worker's deltas are scaled by its own
+ * enabled/running times (multiplexing); (other) is not measured (NaN).
+ */
+static void fill_counts(const struct hook_data *d, const uint64_t *ex, const int *rows,
+			uint64_t m, double div, struct cp_run *run)
+{
+	uint32_t k, w;
+	uint64_t i;
+	int r;
+
+	for (k = 0; k < d->nevents && k < CP_HOOK_MAX_EVENTS; k++) {
+		int e = d->ev_col[k];
+		double *sum;
+
+		if (e < 0 || e >= run->nevents || !run->events[e].supported)
+			continue;
+		sum = xcalloc((size_t)run->nlayers * (d->nworkers ? d->nworkers : 1), sizeof(double));
+		for (i = 0; i < m; i++)
+			for (w = 0; w < d->nworkers; w++)
+				sum[(size_t)rows[i] * d->nworkers + w] +=
+					(double)d->counts[((size_t)w * d->nexecs + ex[i]) * d->nevents + k];
+		run->total_counts[e] = 0;
+		for (r = 0; r < run->nlayers; r++) {
+			double row = 0;
+
+			for (w = 0; w < d->nworkers; w++) {
+				const struct cp_hook_worker *wk = &d->workers[w];
+				double v = sum[(size_t)r * d->nworkers + w] / div;
+
+				if (wk->ev_running[k] && wk->ev_running[k] < wk->ev_enabled[k])
+					v *= (double)wk->ev_enabled[k] / (double)wk->ev_running[k];
+				if (run->thread_counts && (int)w < run->nthreads)
+					*cp_run_thread_count(run, r, (int)w, e) = v;
+				row += v;
+			}
+			*cp_run_count(run, r, e) = row;
+			run->total_counts[e] += row;
+		}
+		free(sum);
+	}
+}
+
+/* The kept executions of a sequence and their rows, for fill_counts(). */
+static void fill_sequence_counts(const struct hook_data *d, const uint64_t *idx, uint64_t start,
+				 uint64_t p, uint64_t nper, int warm, struct cp_run *run)
+{
+	uint64_t kept = nper - (uint64_t)warm, m = kept * p, i;
+	uint64_t *ex = xmalloc((m ? m : 1) * sizeof(*ex));
+	int *rows = xmalloc((m ? m : 1) * sizeof(*rows));
+
+	for (i = 0; i < m; i++) {
+		ex[i] = idx[start + (uint64_t)warm * p + i];
+		rows[i] = (int)(i % p);
+	}
+	fill_counts(d, ex, rows, m, (double)kept, run);
+	free(ex);
+	free(rows);
+}
+
 /* No period: one row per distinct primitive, totals over the whole run. */
 static void fill_primitives(const struct hook_data *d, const uint64_t *idx, uint64_t n,
 			    const int32_t *row_of_canon, const int32_t *canon, struct cp_run *run)
@@ -384,6 +446,18 @@ static void fill_primitives(const struct hook_data *d, const uint64_t *idx, uint
 
 			*b = (isnan(*b) ? 0 : *b) + d->busy[(size_t)w * d->nexecs + idx[i]] / 1e6;
 		}
+	}
+	if (d->nevents) {
+		uint64_t *ex = xmalloc(n * sizeof(*ex));
+		int *rows = xmalloc(n * sizeof(*rows));
+
+		for (i = 0; i < n; i++) {
+			ex[i] = idx[i];
+			rows[i] = row_of_canon[canon[d->execs[idx[i]].prim]];
+		}
+		fill_counts(d, ex, rows, n, 1, run);
+		free(ex);
+		free(rows);
 	}
 	span = (double)(d->execs[idx[n - 1]].end_ns - d->execs[idx[0]].begin_ns) / 1e6;
 	run->layers_ms = in;
@@ -425,6 +499,8 @@ int app_fill_run(const struct hook_data *d, int warmup, struct cp_run *run)
 		run->periods = (int)nper;
 		warm = (int)MIN((uint64_t)warmup, nper - 1);
 		fill_sequence(d, idx, start, p, nper, warm, run);
+		if (d->nevents)
+			fill_sequence_counts(d, idx, start, p, nper, warm, run);
 	} else {
 		snprintf(run->grouping, sizeof(run->grouping), "primitive");
 		for (i = 0; i < n; i++)
@@ -447,4 +523,47 @@ out:
 	free(idx);
 	free(row_of);
 	return err;
+}
+
+int app_exec_rows(const struct hook_data *d, int warmup, int32_t *rows, int32_t *all_rows,
+		  double *div)
+{
+	int32_t *canon = canonical_ids(d), *seq, *row_of;
+	uint64_t *idx, n = 0, i, p, start = 0, nper;
+	int nrows = 0, warm;
+
+	idx = xmalloc((d->nexecs ? d->nexecs : 1) * sizeof(*idx));
+	seq = xmalloc((d->nexecs ? d->nexecs : 1) * sizeof(*seq));
+	row_of = xmalloc((d->nprims ? d->nprims : 1) * sizeof(*row_of));
+	memset(row_of, 0xff, (d->nprims ? d->nprims : 1) * sizeof(*row_of));
+	for (i = 0; i < d->nexecs; i++) {
+		rows[i] = all_rows[i] = -1;
+		if (d->execs[i].end_ns && canon[d->execs[i].prim] >= 0) {
+			idx[n] = i;
+			seq[n++] = canon[d->execs[i].prim];
+		}
+	}
+	*div = 1;
+	p = n ? find_period(seq, n, &start) : 0;
+	nper = p ? (n - start) / p : 0;
+	if (p) {
+		warm = (int)MIN((uint64_t)warmup, nper - 1);
+		for (i = start; i < start + nper * p; i++) {
+			all_rows[idx[i]] = (int32_t)((i - start) % p);
+			if (i >= start + (uint64_t)warm * p)
+				rows[idx[i]] = all_rows[idx[i]];
+		}
+		*div = (double)(nper - (uint64_t)warm);
+	} else {
+		for (i = 0; i < n; i++) {
+			if (row_of[seq[i]] < 0)
+				row_of[seq[i]] = nrows++;
+			rows[idx[i]] = all_rows[idx[i]] = row_of[seq[i]];
+		}
+	}
+	free(canon);
+	free(seq);
+	free(idx);
+	free(row_of);
+	return 0;
 }

@@ -29,6 +29,12 @@ static uint64_t align8(uint64_t x)
 
 int hook_record_create(size_t max_execs, int *fdp, void **mapp, size_t *sizep)
 {
+	return hook_record_create_events(max_execs, NULL, 0, fdp, mapp, sizep);
+}
+
+int hook_record_create_events(size_t max_execs, const struct perf_event_attr *attrs,
+			      int nevents, int *fdp, void **mapp, size_t *sizep)
+{
 	struct cp_hook_header h = {
 		.magic = CP_HOOK_MAGIC, .version = CP_HOOK_VERSION,
 		.header_size = sizeof(h), .max_workers = MAX_WORKERS,
@@ -36,7 +42,9 @@ int hook_record_create(size_t max_execs, int *fdp, void **mapp, size_t *sizep)
 		.worker_size = sizeof(struct cp_hook_worker),
 		.prim_size = sizeof(struct cp_hook_prim),
 		.exec_size = sizeof(struct cp_hook_exec),
+		.event_size = sizeof(struct cp_hook_event),
 	};
+	int k;
 	void *m;
 	int fd;
 
@@ -49,7 +57,13 @@ int hook_record_create(size_t max_execs, int *fdp, void **mapp, size_t *sizep)
 	h.prims_off = align8(h.workers_off + (uint64_t)h.max_workers * h.worker_size);
 	h.execs_off = align8(h.prims_off + (uint64_t)h.max_prims * h.prim_size);
 	h.busy_off = align8(h.execs_off + (uint64_t)h.max_execs * h.exec_size);
-	h.total_size = align8(h.busy_off + (uint64_t)h.max_workers * h.max_execs * 4);
+	if (nevents < 0 || nevents > CP_HOOK_MAX_EVENTS)
+		return cp_error(-E2BIG, "a command run counts at most %d events", CP_HOOK_MAX_EVENTS);
+	h.nevents = (uint32_t)nevents;
+	h.events_off = align8(h.busy_off + (uint64_t)h.max_workers * h.max_execs * 4);
+	h.counts_off = align8(h.events_off + (uint64_t)h.nevents * h.event_size);
+	h.total_size = align8(h.counts_off +
+			      (uint64_t)h.max_workers * h.max_execs * h.nevents * 8);
 
 	/* pages are allocated as the hook touches them: the size is a ceiling */
 	fd = memfd_create("convprof-hook", MFD_CLOEXEC);
@@ -70,6 +84,9 @@ int hook_record_create(size_t max_execs, int *fdp, void **mapp, size_t *sizep)
 		return cp_error(err, "cannot map the shared record: %s", strerror(-err));
 	}
 	memcpy(m, &h, sizeof(h));
+	for (k = 0; k < nevents; k++)
+		memcpy((char *)m + h.events_off + (uint64_t)k * h.event_size, &attrs[k],
+		       sizeof(attrs[k]));
 	*fdp = fd;
 	*mapp = m;
 	*sizep = h.total_size;
@@ -130,14 +147,16 @@ static int layout_check(const struct cp_hook_header *h, size_t size)
 		return bad("unknown version");
 	if (h->header_size != sizeof(*h) || h->worker_size != sizeof(struct cp_hook_worker) ||
 	    h->prim_size != sizeof(struct cp_hook_prim) ||
-	    h->exec_size != sizeof(struct cp_hook_exec))
+	    h->exec_size != sizeof(struct cp_hook_exec) ||
+	    h->event_size != sizeof(struct cp_hook_event))
 		return bad("entry sizes differ from this convprof's");
 	if (h->total_size != size)
 		return bad("size differs from the file's");
-	if (h->max_workers > MAX_WORKERS || h->max_prims > MAX_PRIMS || h->max_execs > MAX_EXECS)
+	if (h->max_workers > MAX_WORKERS || h->max_prims > MAX_PRIMS || h->max_execs > MAX_EXECS ||
+	    h->nevents > CP_HOOK_MAX_EVENTS)
 		return bad("capacity out of range");
 	if (h->workers_off < sizeof(*h) || h->workers_off % 8 || h->prims_off % 8 ||
-	    h->execs_off % 8 || h->busy_off % 8)
+	    h->execs_off % 8 || h->busy_off % 8 || h->events_off % 8 || h->counts_off % 8)
 		return bad("misaligned offsets");
 	end = h->workers_off + (uint64_t)h->max_workers * h->worker_size;
 	if (end > size || h->workers_off > size)
@@ -151,6 +170,12 @@ static int layout_check(const struct cp_hook_header *h, size_t size)
 	end = h->busy_off + (uint64_t)h->max_workers * h->max_execs * 4;
 	if (end > size || h->busy_off > size)
 		return bad("busy-time array out of the file");
+	end = h->events_off + (uint64_t)h->nevents * h->event_size;
+	if (end > size || h->events_off > size)
+		return bad("event array out of the file");
+	end = h->counts_off + (uint64_t)h->max_workers * h->max_execs * h->nevents * 8;
+	if (end > size || h->counts_off > size)
+		return bad("count array out of the file");
 	return 0;
 }
 
@@ -201,6 +226,15 @@ int hook_data_read(const void *buf, size_t size, struct hook_data *d)
 		memcpy(&d->busy[(size_t)i * d->nexecs],
 		       base + h->busy_off + (uint64_t)i * h->max_execs * 4,
 		       (size_t)d->nexecs * 4);
+	d->nevents = h->nevents;
+	for (i = 0; i < CP_HOOK_MAX_EVENTS; i++)
+		d->ev_col[i] = -1;
+	d->counts = xcalloc((size_t)(d->nworkers ? d->nworkers : 1) * (d->nexecs ? d->nexecs : 1) *
+			    (d->nevents ? d->nevents : 1), sizeof(uint64_t));
+	for (i = 0; i < d->nworkers && d->nevents; i++)
+		memcpy(&d->counts[(size_t)i * d->nexecs * d->nevents],
+		       base + h->counts_off + (uint64_t)i * h->max_execs * h->nevents * 8,
+		       (size_t)d->nexecs * d->nevents * 8);
 	return 0;
 }
 
@@ -211,6 +245,7 @@ void hook_data_release(struct hook_data *d)
 	free(d->prim_ok);
 	free(d->execs);
 	free(d->busy);
+	free(d->counts);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include <oneapi/dnnl/dnnl.h>
 
 #include "core/app.h"
+#include "core/app-ebpf.h"
 #include "core/events.h"
 #include "ebpf/ebpf.h"
 #include "core/hooklib.h"
@@ -55,16 +57,22 @@ static void plan_env(const struct pin_plan *plan, int threads_given, char *place
 }
 
 /* In the child, between fork and exec: only async-signal-safe-enough calls. */
-static void child_exec(const struct app_opts *o, int fd, int errpipe, const char *hook,
+static void child_exec(const struct app_opts *o, int fd, int errpipe, int gate, const char *hook,
 		       const struct pin_plan *plan, const char *places)
 {
 	const char *old = getenv("LD_PRELOAD");
-	char num[32], buf[PATH_MAX * 2 + 8];
+	char num[32], buf[PATH_MAX * 2 + 8], bpf[96];
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	int e;
 
 	sigaction(SIGINT, &dfl, NULL);
 	sigaction(SIGTERM, &dfl, NULL);
+	/* convprof loads the eBPF programs for this pid first */
+	if (app_ebpf_gate_wait(gate, bpf, sizeof(bpf)) < 0)
+		_exit(127);
+	close(gate);
+	if (bpf[0])
+		setenv(CP_HOOK_ENV_BPF, bpf, 1);
 	snprintf(num, sizeof(num), "%d", fd);
 	if (old && *old)
 		snprintf(buf, sizeof(buf), "%s:%s", old, hook);
@@ -105,36 +113,54 @@ static void child_exec(const struct app_opts *o, int fd, int errpipe, const char
 }
 
 static int spawn(const struct app_opts *o, int fd, const char *hook,
-		 const struct pin_plan *plan, pid_t *pidp)
+		 const struct pin_plan *plan, struct app_ebpf *eb, pid_t *pidp)
 {
 	char places[1024];
-	int pfd[2], e = 0, err = 0;
+	int pfd[2], sv[2], e = 0, err = 0;
 	ssize_t got;
 	pid_t pid;
 
 	plan_env(plan, o->threads, places, sizeof(places));
 	if (pipe2(pfd, O_CLOEXEC) != 0)
 		return cp_error(-errno, "pipe: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		err = cp_error(-errno, "socketpair: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return err;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		err = cp_error(-errno, "cannot start '%s': fork: %s", o->argv[0], strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
+		close(sv[0]);
+		close(sv[1]);
 		return err;
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		child_exec(o, fd, pfd[1], hook, plan, places);
+		close(sv[0]);
+		child_exec(o, fd, pfd[1], sv[1], hook, plan, places);
 	}
 	close(pfd[1]);
+	close(sv[1]);
+	child_pid = pid;	/* a signal while the parts load reaches it too */
+	err = app_ebpf_load(eb, o->ebpf_parts, pid,
+			    plan->nthreads > 0 ? plan->nthreads : (int)sysconf(_SC_NPROCESSORS_ONLN),
+			    plan, sv[0]);
+	close(sv[0]);	/* without the go, the child exits 127 */
 	do
 		got = read(pfd[0], &e, sizeof(e));
 	while (got < 0 && errno == EINTR);
 	close(pfd[0]);
-	if (got == (ssize_t)sizeof(e)) {
+	if (err || got == (ssize_t)sizeof(e)) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		child_pid = 0;
+		if (err)
+			return err;
 		if (e == ENOENT)
 			return cp_error(-ENOENT, "'%s': command not found", o->argv[0]);
 		return cp_error(-e, "cannot run '%s': %s", o->argv[0], strerror(e));
@@ -233,18 +259,83 @@ static void add_unmeasured(struct cp_run *run, const struct app_opts *o)
 		{ "sample:cpu-clock", "sample" },
 	};
 	static const unsigned bits[] = { EBPF_SCHED, EBPF_SCHED, EBPF_FAULTS, EBPF_NUMA, EBPF_SAMPLE };
-	struct event_list l;
 	size_t i;
-	int k;
 
-	if (o->events && strcmp(o->events, "none") && event_list_parse(o->events, &l) == 0)
-		for (k = 0; k < l.n; k++)
-			cp_run_add_event(run, l.ev[k].name, "", 0,
-					 "counters are not read in -- command runs yet");
 	for (i = 0; i < ARRAY_SIZE(ebpf_cols); i++)
-		if (o->ebpf_parts & bits[i])
+		if (o->ebpf_parts & bits[i] && cp_run_event_index(run, ebpf_cols[i][0]) < 0)
 			cp_run_add_event(run, ebpf_cols[i][0], "ebpf", 0,
-					 "unavailable: eBPF does not follow a -- command yet");
+					 "unavailable: the eBPF session could not be opened");
+}
+
+/*
+ * The -e events: encoded and probed here (as the built-in path does); the
+ * supported ones go into the record for the workers to open on themselves,
+ * @attrs[0..*n), @which[k] their index in @l.
+ */
+static int events_prepare(const struct app_opts *o, struct event_list *l,
+			  struct perf_event_attr *attrs, int *which, int *n)
+{
+	int k, err;
+
+	*n = 0;
+	l->n = 0;
+	if (!o->events || !strcmp(o->events, "none"))
+		return 0;
+	err = event_list_init(l, o->events);
+	if (err == -ENOENT) {	/* -ENOENT is the command's "not found" (127) */
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", cp_strerror(err));
+		return cp_error(-EINVAL, "%s", msg);
+	}
+	if (err)
+		return err;
+	for (k = 0; k < l->n; k++) {
+		if (!l->ev[k].supported)
+			continue;
+		if (*n == CP_HOOK_MAX_EVENTS)
+			return cp_error(-E2BIG, "a -- command run counts at most %d events ('%s' is one too many)",
+					CP_HOOK_MAX_EVENTS, l->ev[k].name);
+		attrs[*n] = l->ev[k].attr;
+		which[(*n)++] = k;
+	}
+	return 0;
+}
+
+/* The events' columns, before the rows are made; @d->ev_col filled. */
+static void events_add(struct cp_run *run, const struct event_list *l, const int *which, int n,
+		       struct hook_data *d)
+{
+	char why[200];
+	int k, j, col;
+	uint32_t w;
+
+	for (k = 0; k < l->n; k++) {
+		const struct event_spec *e = &l->ev[k];
+		int supported = e->supported, err = 0;
+		const char *reason = e->reason;
+
+		for (j = 0; j < n && which[j] != k; j++)
+			;
+		/* opened on every worker, or not supported with the first failure's reason */
+		for (w = 0; j < n && w < d->nworkers && !err; w++)
+			if (d->workers[w].ev_opened && d->workers[w].ev_err[j])
+				err = d->workers[w].ev_err[j];
+		if (j < n && !d->nworkers) {
+			supported = 0;
+			reason = "no worker began an ITT task: nothing counted it";
+		} else if (err) {
+			struct perf_event_attr a = e->attr;
+
+			supported = 0;
+			perf_open_strerror(err < 0 ? -err : err, &a, why, sizeof(why));
+			reason = why;
+		}
+		col = cp_run_add_event(run, e->name, e->pmu[0] ? e->pmu : "hardware", supported,
+				       supported ? NULL : reason);
+		if (j < n && supported)
+			d->ev_col[j] = col;
+	}
 }
 
 /* Why there are no rows: the hook's own reason, or what the command lacks. */
@@ -271,6 +362,10 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	struct pin_plan plan = { 0 };
 	hwloc_topology_t topo = NULL;
 	struct hook_data d = { 0 };
+	struct app_ebpf eb = { .maps_fd = -1 };
+	struct event_list *l = NULL;
+	struct perf_event_attr attrs[CP_HOOK_MAX_EVENTS];
+	int which[CP_HOOK_MAX_EVENTS], nev = 0;
 	struct cp_run *run = NULL;
 	char hook[PATH_MAX];
 	void *map = MAP_FAILED;
@@ -285,17 +380,21 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	err = topology_load(&topo, NULL, NULL);
 	if (err)
 		return err;
+	l = xcalloc(1, sizeof(*l));
 	err = pin_plan_make(topo, o->pin ? o->pin : "compact", o->threads, o->node, &plan);
 	if (err)
 		goto out;
 	have_plan = 1;
-	err = hook_record_create(o->max_execs, &fd, &map, &size);
+	err = events_prepare(o, l, attrs, which, &nev);
+	if (err)
+		goto out;
+	err = hook_record_create_events(o->max_execs, attrs, nev, &fd, &map, &size);
 	if (err)
 		goto out;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	err = spawn(o, fd, hook, &plan, &pid);
+	err = spawn(o, fd, hook, &plan, &eb, &pid);
 	if (!err) {
 		child_pid = pid;
 		err = wait_child(pid, &status);
@@ -312,6 +411,7 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	run = cp_run_new();
 	fill_header(run, o, cmdline, &plan, topo);
 	describe_end(run, status);
+	events_add(run, l, which, nev, &d);
 	err = app_fill_run(&d, o->warmup, run);
 	if (err == -ENODATA)
 		err = no_data(o, &d);
@@ -327,12 +427,16 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 		goto out;
 	}
 	note_limits(run, &d);
+	err = app_ebpf_collect(&eb, &d, o->warmup, run);
+	if (err)
+		goto out;
 	add_unmeasured(run, o);
 	set_precision(run);
 	*out = run;
 	run = NULL;
 out:
 	cp_run_free(run);
+	app_ebpf_release(&eb);
 	if (have_data)
 		hook_data_release(&d);
 	if (map != MAP_FAILED)
@@ -342,5 +446,6 @@ out:
 	if (have_plan)
 		pin_plan_release(&plan);
 	hwloc_topology_destroy(topo);
+	free(l);
 	return err;
 }

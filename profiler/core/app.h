@@ -41,10 +41,18 @@ struct hook_data {
 	uint8_t *prim_ok;		/* [nprims]: ready and well formed */
 	struct cp_hook_exec *execs;	/* [nexecs] */
 	uint32_t *busy;			/* [nworkers][nexecs] */
+	uint32_t nevents;
+	uint64_t *counts;		/* [nworkers][nexecs][nevents], raw deltas */
+	int ev_col[CP_HOOK_MAX_EVENTS];	/* the run's column of each event, -1: none
+					   (hook_data_read sets -1; the caller fills it) */
 };
 
 /* A new record of @max_execs executions (0: default) as a memfd; *@fd. */
 int hook_record_create(size_t max_execs, int *fd, void **map, size_t *size);
+
+/* The same with @nevents (<= CP_HOOK_MAX_EVENTS) events for the workers to count. */
+int hook_record_create_events(size_t max_execs, const struct perf_event_attr *attrs,
+			      int nevents, int *fd, void **map, size_t *size);
 
 /*
  * Check and copy the record in @buf (@size bytes, e.g. a mapping of the
@@ -58,10 +66,22 @@ void hook_data_release(struct hook_data *d);
 /*
  * Rows of @run from @d: the period of the execution sequence, @warmup
  * periods dropped, medians over the rest; without a period, one row per
- * distinct primitive with its calls. Returns 0, or -ENODATA when no
+ * distinct primitive with its calls. Event k's counts go to column
+ * @d->ev_col[k] of @run (added before): per row, the mean per period of the
+ * workers' deltas, each worker's scaled by its enabled/running times.
+ * Returns 0, or -ENODATA when no
  * primitive was recorded (cp_error() says why).
  */
 int app_fill_run(const struct hook_data *d, int warmup, struct cp_run *run);
+
+/*
+ * The row of each execution as app_fill_run() makes them: @rows[e] for the
+ * executions it measures (kept periods), -1 for the others; @all_rows[e]
+ * for every execution in the sequence (warm-up periods too). *@div: the
+ * periods kept (1 without a period). Arrays of d->nexecs.
+ */
+int app_exec_rows(const struct hook_data *d, int warmup, int32_t *rows, int32_t *all_rows,
+		  double *div);
 
 /* oneDNN's name for the format of @md ("nchw", "nChw16c", "OIhw16i16o"). */
 void hook_md_name(const struct cp_hook_md *md, int weights, int groups,

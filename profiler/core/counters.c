@@ -9,24 +9,6 @@
 #include "core/counters.h"
 #include "util/util.h"
 
-#define barrier() __asm__ __volatile__("" ::: "memory")
-
-static inline uint64_t cp_rdpmc(uint32_t counter)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdpmc" : "=a"(lo), "=d"(hi) : "c"(counter));
-	return lo | (uint64_t)hi << 32;
-}
-
-static inline uint64_t cp_rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return lo | (uint64_t)hi << 32;
-}
-
 double counter_scale(uint64_t count, uint64_t enabled, uint64_t running)
 {
 	if (running == 0)
@@ -39,31 +21,7 @@ double counter_scale(uint64_t count, uint64_t enabled, uint64_t running)
 void counter_page_read(const volatile struct perf_event_mmap_page *pc,
 		       struct counter_value *v)
 {
-	struct pmc_snapshot s;
-	uint64_t pmc, tsc;
-	uint32_t seq;
-
-	do {
-		pmc = tsc = 0;
-		seq = pc->lock;
-		barrier();
-		s.index = pc->index;
-		s.offset = pc->offset;
-		s.time_enabled = pc->time_enabled;
-		s.time_running = pc->time_running;
-		s.cap_user_rdpmc = pc->cap_user_rdpmc;
-		s.cap_user_time = pc->cap_user_time;
-		s.pmc_width = pc->pmc_width;
-		s.time_shift = pc->time_shift;
-		s.time_mult = pc->time_mult;
-		s.time_offset = pc->time_offset;
-		if (s.cap_user_time && s.time_enabled != s.time_running)
-			tsc = cp_rdtsc();
-		if (s.cap_user_rdpmc && s.index)
-			pmc = cp_rdpmc(s.index - 1);
-		barrier();
-	} while (pc->lock != seq);
-	pmc_reconstruct(&s, pmc, tsc, v);
+	pmc_page_read(pc, v);
 }
 
 static int is_hardware(const struct perf_event_attr *a)

@@ -6,6 +6,7 @@
 #include <linux/perf_event.h>
 
 #include "core/events.h"
+#include "util/pmc.h"
 
 /*
  * Counting on the calling thread: each inference worker opens its own
@@ -15,61 +16,6 @@
  * serve (software events, cap_user_rdpmc off, an event not on the PMU right
  * now but index 0 still gives its saved count) fall back to read(2).
  */
-
-struct counter_value {
-	uint64_t count;		/* raw, not scaled */
-	uint64_t enabled;	/* ns the event was enabled */
-	uint64_t running;	/* ns it was on the PMU */
-};
-
-/*
- * The fields of a perf_event_mmap_page that one read uses, copied inside
- * the seqlock. Split out so the arithmetic can be tested on constructed
- * values without a PMU.
- */
-struct pmc_snapshot {
-	uint32_t index;		/* 0: not on a counter now; else rdpmc(index - 1) */
-	int64_t offset;
-	uint64_t time_enabled, time_running;
-	uint16_t pmc_width;
-	uint16_t time_shift;
-	uint32_t time_mult;
-	uint64_t time_offset;
-	int cap_user_rdpmc, cap_user_time;
-};
-
-/*
- * The documented reconstruction (include/uapi/linux/perf_event.h): count =
- * offset + sign-extended low pmc_width bits of the raw counter, and the
- * enabled/running times extended to the TSC value @tsc when they differ.
- */
-static inline void pmc_reconstruct(const struct pmc_snapshot *s, uint64_t pmc,
-				   uint64_t tsc, struct counter_value *v)
-{
-	uint64_t enabled = s->time_enabled, running = s->time_running;
-	uint64_t count = (uint64_t)s->offset;
-
-	if (s->cap_user_rdpmc && s->index) {
-		unsigned width = s->pmc_width ? s->pmc_width : 64;
-		int64_t raw = (int64_t)(pmc << (64 - width));
-
-		/* arithmetic shift sign-extends bit width-1 */
-		count += (uint64_t)(raw >> (64 - width));
-	}
-	if (s->cap_user_time && enabled != running) {
-		uint64_t quot = tsc >> s->time_shift;
-		uint64_t rem = tsc & (((uint64_t)1 << s->time_shift) - 1);
-		uint64_t delta = s->time_offset + quot * s->time_mult +
-				 ((rem * s->time_mult) >> s->time_shift);
-
-		enabled += delta;
-		if (s->index)
-			running += delta;
-	}
-	v->count = count;
-	v->enabled = enabled;
-	v->running = running;
-}
 
 /*
  * The scaled count of a delta: count x enabled / running (multiplexing).

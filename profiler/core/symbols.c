@@ -22,7 +22,32 @@ struct sym {
 	uint64_t start, end;	/* ELF virtual addresses, or process addresses for JIT */
 	char *name;
 	int rank;		/* among aliases the lowest wins: sym_rank() */
+	int demangled;		/* name was looked at by sym_name() */
 };
+
+/* libstdc++'s demangler (the C++ ABI's, extern "C"): the names perf shows */
+char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+
+/* A C++ name demangled, once, on first use (libtorch has ~10^5 symbols). */
+static const char *sym_name(const struct sym *c)
+{
+	struct sym *sym = (struct sym *)c;
+
+	if (!sym->demangled) {
+		int status = -1;
+		char *d = sym->name[0] == '_' && sym->name[1] == 'Z' ?
+			  __cxa_demangle(sym->name, NULL, NULL, &status) : NULL;
+
+		sym->demangled = 1;
+		if (d && status == 0) {
+			free(sym->name);
+			sym->name = d;
+		} else {
+			free(d);
+		}
+	}
+	return sym->name;
+}
 
 struct seg {
 	uint64_t offset, filesz, vaddr;
@@ -147,6 +172,7 @@ static size_t elf_read_syms(Elf *elf, Elf64_Word type, struct dso *d)
 			d->syms[d->nsyms].start = sym.st_value;
 			d->syms[d->nsyms].end = sym.st_value + sym.st_size;
 			d->syms[d->nsyms].name = xstrdup(name);
+			d->syms[d->nsyms].demangled = 0;
 			d->syms[d->nsyms].rank = sym_rank(GELF_ST_BIND(sym.st_info), name);
 			d->nsyms++;
 		}
@@ -253,15 +279,16 @@ static struct dso *dso_get(struct symbols *s, const char *path)
 	return d;
 }
 
-static int maps_read(struct symbols *s, pid_t pid)
+static int maps_read(struct symbols *s, pid_t pid, const char *maps)
 {
 	char path[64], line[4096];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
+	f = fopen(maps ? maps : path, "re");
 	if (!f)
-		return cp_error(-errno, "cannot read '%s': %s", path, strerror(errno));
+		return cp_error(-errno, "cannot read '%s': %s", maps ? maps : path,
+				strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long start, end, offset;
 		char perms[8], file[4096] = "";
@@ -313,7 +340,7 @@ static void jit_read(struct symbols *s, pid_t pid)
 			if (*p == ';')
 				*p = ':';	/* ';' separates frames */
 		ALLOC_GROW(s->jit, s->njit + 1, alloc);
-		s->jit[s->njit++] = (struct sym){ start, start + size, xstrdup(name), 0 };
+		s->jit[s->njit++] = (struct sym){ start, start + size, xstrdup(name), 0, 1 };
 	}
 	fclose(f);
 	syms_finish(s->jit, &s->njit);
@@ -321,12 +348,17 @@ static void jit_read(struct symbols *s, pid_t pid)
 
 int symbols_open(struct symbols **out, pid_t pid)
 {
+	return symbols_open_maps(out, pid, NULL);
+}
+
+int symbols_open_maps(struct symbols **out, pid_t pid, const char *maps)
+{
 	struct symbols *s = xcalloc(1, sizeof(*s));
 	int err;
 
 	*out = NULL;
 	elf_version(EV_CURRENT);
-	err = maps_read(s, pid);
+	err = maps_read(s, pid, maps);
 	if (err) {
 		symbols_close(s);
 		return err;
@@ -377,7 +409,7 @@ const char *symbols_resolve(struct symbols *s, uint64_t addr)
 		if (off >= g->offset && off < g->offset + g->filesz) {
 			sym = syms_find(m->dso->syms, m->dso->nsyms, off - g->offset + g->vaddr);
 			if (sym)
-				return sym->name;
+				return sym_name(sym);
 			break;
 		}
 	}

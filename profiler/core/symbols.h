@@ -24,7 +24,14 @@ struct symbols;
 int symbols_open(struct symbols **out, pid_t pid);
 
 /*
- * The name of code address @addr: the function ("dnnl_primitive_execute"),
+ * The same from a copy of @pid's maps in file @maps (NULL: /proc/@pid/maps),
+ * for a process that is gone: a -- command's hook copies its maps at exit.
+ */
+int symbols_open_maps(struct symbols **out, pid_t pid, const char *maps);
+
+/*
+ * The name of code address @addr: the function ("dnnl_primitive_execute",
+ * C++ names demangled by libstdc++'s __cxa_demangle on first use),
  * the JIT kernel's name, "[file]" (the mapped file's base name) when the
  * file has no symbol for it, or "[unknown]". Never NULL; the string belongs
  * to @s and lives until symbols_close().

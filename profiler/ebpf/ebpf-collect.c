@@ -203,7 +203,7 @@ static int stacks_collect(struct ebpf_session *s, struct cp_run *run)
 	int err;
 
 	/* without /proc/PID/maps the stacks stay, unnamed */
-	if (symbols_open(&sym, s->tgid))
+	if (symbols_open_maps(&sym, s->tgid, s->maps[0] ? s->maps : NULL))
 		sym = NULL;
 	while ((err = bpf_map_get_next_key(fd, prev, &next)) == 0) {
 		__u64 count;

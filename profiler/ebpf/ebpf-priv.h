@@ -56,6 +56,7 @@ struct ebpf_session {
 	char thp[96];			/* transparent huge pages: mode and sizes */
 	char sample_event[16];		/* "cycles" or "cpu-clock" */
 	char sample_note[EBPF_REASON_LEN];
+	char maps[64];			/* a copy of the process's maps, "": /proc/PID/maps */
 };
 
 struct bpf_object;

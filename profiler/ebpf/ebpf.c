@@ -153,7 +153,7 @@ static int shared_maps_create(struct ebpf_session *s)
 	/* a zeroed array would read as phase COLD: switch it off before any program runs */
 	state_write_all(s, 1, CP_PHASE_OFF);
 	state_write_all(s, 0, (__u32)s->nlayers);
-	for (i = 0; i < s->nworkers; i++) {
+	for (i = 0; i < s->nworkers && s->tids[0] > 0; i++) {
 		__u32 tid = (__u32)s->tids[i], slot = (__u32)i;
 
 		if (bpf_map_update_elem(s->workers_fd, &tid, &slot, BPF_ANY))
@@ -170,9 +170,9 @@ static int opts_check(const struct ebpf_opts *o)
 		return cp_error(-EINVAL, "eBPF: no workload process");
 	if (o->parts & ~(unsigned)EBPF_ALL)
 		return cp_error(-EINVAL, "eBPF: unknown parts 0x%x", o->parts);
-	if (o->nworkers < 1 || o->nworkers > CP_MAX_WORKERS || !o->worker_tids)
+	if (o->nworkers < 1 || o->nworkers > CP_MAX_WORKERS)
 		return cp_error(-EINVAL, "eBPF: %d workers (1 to %d)", o->nworkers, CP_MAX_WORKERS);
-	for (i = 0; i < o->nworkers; i++)
+	for (i = 0; o->worker_tids && i < o->nworkers; i++)
 		if (o->worker_tids[i] <= 0)
 			return cp_error(-EINVAL, "eBPF: worker %d has no thread id", i);
 	if (o->nlayers < 0 || o->nlayers > 100000)
@@ -203,7 +203,8 @@ int ebpf_open(struct ebpf_session **out, const struct ebpf_opts *o)
 	s->nslots = o->nworkers + 1;
 	s->nlayers = o->nlayers;
 	s->tids = xcalloc((size_t)o->nworkers, sizeof(*s->tids));
-	memcpy(s->tids, o->worker_tids, (size_t)o->nworkers * sizeof(*s->tids));
+	if (o->worker_tids)
+		memcpy(s->tids, o->worker_tids, (size_t)o->nworkers * sizeof(*s->tids));
 	s->ncpus = o->ncpus;
 	s->cpus = xcalloc((size_t)(o->ncpus ? o->ncpus : 1), sizeof(*s->cpus));
 	if (o->ncpus)
@@ -339,6 +340,26 @@ const char *ebpf_part_status(const struct ebpf_session *s, enum ebpf_part part)
 		return "unavailable: no such part";
 	ps = &s->part[ebpf_part_index(part)];
 	return ps->on ? NULL : ps->reason;
+}
+
+void ebpf_set_maps(struct ebpf_session *s, const char *path)
+{
+	if (s)
+		snprintf(s->maps, sizeof(s->maps), "%s", path ? path : "");
+}
+
+int ebpf_shared_fds(const struct ebpf_session *s, int *state_fd, int *workers_fd)
+{
+	int i, on = 0;
+
+	*state_fd = *workers_fd = -1;
+	for (i = 0; s && i < EBPF_NPARTS; i++)
+		on |= s->part[i].on;
+	if (!on || !s->state_mapped)
+		return -ENOENT;
+	*state_fd = s->state_fd;
+	*workers_fd = s->workers_fd;
+	return 0;
 }
 
 const char *ebpf_thp(const struct ebpf_session *s)

@@ -44,7 +44,8 @@ struct ebpf_opts {
 	pid_t tgid;		/* the workload process */
 	unsigned parts;
 	int nworkers;
-	const pid_t *worker_tids;	/* kernel tid of worker i */
+	const pid_t *worker_tids;	/* kernel tid of worker i; NULL: the process
+					   registers its workers itself (ebpf_shared_fds) */
 	int ncpus;
 	const int *cpus;	/* CPUs to sample on: the workers' PUs, or all */
 	int sample_freq;	/* Hz for cpu-clock sampling (default 999) */
@@ -102,6 +103,21 @@ const char *ebpf_part_status(const struct ebpf_session *s, enum ebpf_part part);
  * 4 KiB page, or one huge page where one backs the address.
  */
 const char *ebpf_thp(const struct ebpf_session *s);
+
+/*
+ * The two maps every part shares, for a process that registers its own
+ * workers and writes its own current layers (`-- command`: the hook):
+ * cp_state, a BPF_F_MMAPABLE array of CP_MAX_SLOTS {u32 layer, u32 phase},
+ * and cp_workers, a hash of kernel tid -> worker slot (u32 -> u32). The fds
+ * belong to the session. -ENOENT when no part is loaded.
+ */
+int ebpf_shared_fds(const struct ebpf_session *s, int *state_fd, int *workers_fd);
+
+/*
+ * Symbolise the sampled stacks with the maps in file @path (a copy the
+ * process made before it went away) instead of /proc/PID/maps; NULL: those.
+ */
+void ebpf_set_maps(struct ebpf_session *s, const char *path);
 
 /* The sampling event: "cycles" where the PMU allows, else "cpu-clock". */
 const char *ebpf_sample_event(const struct ebpf_session *s);

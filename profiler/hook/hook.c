@@ -32,6 +32,9 @@
 #include <oneapi/dnnl/dnnl.h>
 
 #include "convprof/hook-record.h"
+#include "hook/hook-bpf.h"
+#include "hook/hook-events.h"
+#include "hook/hook-gomp.h"
 #include "hook/itt.h"
 
 #define CP_EXPORT __attribute__((visibility("default")))
@@ -62,6 +65,8 @@ static struct cp_hook_worker *workers;
 static struct cp_hook_prim *prims;
 static struct cp_hook_exec *execs;
 static uint32_t *busy;
+static const struct cp_hook_event *events;
+static uint64_t *counts;	/* [max_workers][max_execs][nevents] */
 static int disabled;		/* a forked child, or a failure */
 static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
 static int resolved;		/* 1 ok, -1 failed */
@@ -83,6 +88,7 @@ static struct {
 static __thread int my_slot = -1;	/* worker slot, -2: none left */
 static __thread int task_depth;
 static __thread uint64_t task_begin_ns, task_exec;
+static __thread uint64_t task_waited_ns;	/* outside its part of parallel regions */
 
 static uint64_t now_ns(void)
 {
@@ -533,6 +539,19 @@ static void worker_claim(void)
 				first = -1;
 			}
 		}
+	if (rec->nevents)
+		hook_events_open(events, rec->nevents, w);
+	hook_bpf_register(my_slot, w->tid);
+}
+
+int hook_leader_tracking(void)
+{
+	return task_depth > 0 && my_slot >= 0 && !disabled;
+}
+
+void hook_leader_waited(uint64_t ns)
+{
+	task_waited_ns += ns;
 }
 
 static void task_begin(void *arg, const char *domain, const char *name)
@@ -555,7 +574,11 @@ static void task_begin(void *arg, const char *domain, const char *name)
 		workers[my_slot].cpus_seen |= 1ull << cpu;
 	workers[my_slot].tasks++;
 	task_exec = cur_exec;
+	task_waited_ns = 0;
+	hook_bpf_layer(my_slot, task_exec);
 	task_begin_ns = now_ns();
+	if (rec->nevents)
+		hook_events_begin();
 }
 
 static void task_end(void *arg, const char *domain)
@@ -566,7 +589,13 @@ static void task_end(void *arg, const char *domain)
 	(void)domain;
 	if (task_depth <= 0 || --task_depth || disabled || my_slot < 0)
 		return;
+	if (rec->nevents)
+		hook_events_end(task_exec < rec->max_execs ?
+				&counts[((uint64_t)my_slot * rec->max_execs + task_exec) *
+					rec->nevents] : NULL, &workers[my_slot]);
 	d = now_ns() - task_begin_ns;
+	hook_bpf_layer(my_slot, UINT64_MAX);
+	d -= task_waited_ns < d ? task_waited_ns : d;
 	workers[my_slot].busy_ns += d;
 	if (task_exec < rec->max_execs) {
 		uint32_t *p = &busy[(uint64_t)my_slot * rec->max_execs + task_exec];
@@ -587,6 +616,7 @@ __attribute__((destructor)) static void hook_fini(void)
 
 	if (!rec || disabled || __atomic_load_n(&rec->pid, __ATOMIC_ACQUIRE) != (int32_t)getpid())
 		return;
+	hook_bpf_exit();
 	n = __atomic_load_n(&rec->nworkers, __ATOMIC_ACQUIRE);
 	for (w = 0; w < n && w < rec->max_workers; w++) {
 		char path[64], buf[96];
@@ -614,15 +644,20 @@ static int layout_ok(const struct cp_hook_header *h, size_t size)
 	uint64_t end_p = h->prims_off + (uint64_t)h->max_prims * sizeof(struct cp_hook_prim);
 	uint64_t end_e = h->execs_off + (uint64_t)h->max_execs * sizeof(struct cp_hook_exec);
 	uint64_t end_b = h->busy_off + (uint64_t)h->max_workers * h->max_execs * 4;
+	uint64_t end_v = h->events_off + (uint64_t)h->nevents * sizeof(struct cp_hook_event);
+	uint64_t end_c = h->counts_off + (uint64_t)h->max_workers * h->max_execs * h->nevents * 8;
 
 	return h->magic == CP_HOOK_MAGIC && h->version == CP_HOOK_VERSION &&
 	       h->header_size == sizeof(*h) && h->total_size == size &&
 	       h->worker_size == sizeof(struct cp_hook_worker) &&
 	       h->prim_size == sizeof(struct cp_hook_prim) &&
 	       h->exec_size == sizeof(struct cp_hook_exec) &&
+	       h->event_size == sizeof(struct cp_hook_event) && h->nevents <= CP_HOOK_MAX_EVENTS &&
 	       end_w <= size && end_p <= size && end_e <= size && end_b <= size &&
+	       end_v <= size && end_c <= size &&
 	       h->workers_off % 8 == 0 && h->prims_off % 8 == 0 &&
-	       h->execs_off % 8 == 0 && h->busy_off % 8 == 0;
+	       h->execs_off % 8 == 0 && h->busy_off % 8 == 0 &&
+	       h->events_off % 8 == 0 && h->counts_off % 8 == 0;
 }
 
 __attribute__((constructor)) static void hook_init(void)
@@ -652,6 +687,8 @@ __attribute__((constructor)) static void hook_init(void)
 	prims = (void *)((char *)m + rec->prims_off);
 	execs = (void *)((char *)m + rec->execs_off);
 	busy = (void *)((char *)m + rec->busy_off);
+	events = (const void *)((char *)m + rec->events_off);
+	counts = (void *)((char *)m + rec->counts_off);
 	pthread_atfork(NULL, NULL, after_fork_child);
 	{
 		int32_t expect = CP_HOOK_UNLOADED;
@@ -659,5 +696,6 @@ __attribute__((constructor)) static void hook_init(void)
 		__atomic_compare_exchange_n(&rec->state, &expect, CP_HOOK_LOADED, 0,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 	}
+	hook_bpf_init();
 	cp_itt_set_ops(&ops);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-# `convprof stat -- <command>` against the same PyTorch script unprofiled,
+# `convprof stat -- <command>` (time only; + software counters; + every
+# eBPF part) against the same PyTorch script unprofiled,
 # under ONEDNN_VERBOSE=1 and under torch.profiler (record_shapes): the
 # script's own median forward time, configurations interleaved round by
 # round, medians over the rounds. Also: convprof's per-period latency vs
@@ -54,6 +55,12 @@ def main():
         "unprofiled": lambda: run(script, env),
         "convprof stat --": lambda: run([CP, "stat", "-t", "2", "--ebpf", "none",
                                          "--warmup", "2", "--format", "json", "--"] + script, env),
+        "+ sw counters": lambda: run([CP, "stat", "-t", "2", "--ebpf", "none",
+                                      "-e", "task-clock,page-faults,context-switches",
+                                      "--warmup", "2", "--format", "json", "--"] + script, env),
+        "+ all eBPF": lambda: run([CP, "stat", "-t", "2", "--ebpf", "all",
+                                   "-e", "task-clock,page-faults,context-switches",
+                                   "--warmup", "2", "--format", "json", "--"] + script, env),
         "ONEDNN_VERBOSE=1": lambda: run(script, dict(env, ONEDNN_VERBOSE="1")),
         "torch.profiler": lambda: run(script + ["profiler"], env),
     }

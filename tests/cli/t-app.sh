@@ -33,8 +33,36 @@ jq_ok "rows + (other) add up to the period's time" "$TMP/s.json" \
 	 .other.time_ms >= 0'
 jq_ok "per-worker busy time from ITT tasks, on the planned cpus" "$TMP/s.json" \
 	'(.threads | length) == 2 and all(.threads[]; .busy_ms > 0 and .cpus_actual == (.cpu | tostring))'
+jq_ok "worker 0's busy time is its own part of the regions (GOMP_parallel stamped): under each row's time" "$TMP/s.json" \
+	'all(.layers[]; .workers[0].busy_ms <= .time_ms)'
 jq_ok "per-worker task-clock over the command (schedstat at exit)" "$TMP/s.json" \
 	'all(.threads[]; .cpu_ms > 0)'
+
+# -e: each worker counts on itself at every ITT task (read(2) for software events)
+$STAT -e task-clock,page-faults,cycles -- "$PRIMS" 20 >"$TMP/e.json" 2>"$TMP/e.err"
+ok "stat -e -- app-prims exits 0" test $? -eq 0
+jq_ok "-e task-clock: counted per row and worker, rows add up to the total" "$TMP/e.json" \
+	'(.events[] | select(.name == "task-clock") | .supported) and
+	 all(.layers[]; .counts["task-clock"] > 0) and
+	 (([.layers[].counts["task-clock"]] | add) - .total.counts["task-clock"] | fabs) < 1e-3 * .total.counts["task-clock"]'
+# worker 0's busy time leaves out its barrier wait (GOMP_parallel), its task-clock does not
+jq_ok "task-clock per period: at least half the workers' busy time, at most their wall time in the rows" "$TMP/e.json" \
+	'(.total.counts["task-clock"] / 1e6) as $tc | ([.threads[].busy_ms] | add) as $b |
+	 $tc > 0.5 * $b and $tc < 1.1 * 2 * .total.layers_ms + 0.005'
+jq_ok "... and under the workers' CPU time over the whole command" "$TMP/e.json" \
+	'(.total.counts["task-clock"] / 1e6 * .periods) < ([.threads[].cpu_ms] | add)'
+if [ -d /sys/bus/event_source/devices/cpu ]; then
+	jq_ok "-e cycles: counted where there is a PMU" "$TMP/e.json" \
+		'(.events[] | select(.name == "cycles") | .supported) and .total.counts.cycles > 0'
+else
+	jq_ok "-e cycles without a PMU: not supported (reason), never 0" "$TMP/e.json" \
+		'(.events[] | select(.name == "cycles") | .supported == false and (.reason | length) > 0) and
+		 .total.counts.cycles == null'
+fi
+$CP stat -e task-clock --per-thread -t 2 --ebpf none -- "$PRIMS" 10 >"$TMP/e.txt" 2>/dev/null
+ok "-e task-clock --per-thread: a count per worker row" sh -c \
+	'grep -A2 "conv3x3/1" "$1" | grep -q "worker 1 .*[0-9K]$"' _ "$TMP/e.txt"
+expect_fail "-e an unknown event: one line, exit 1" "unknown event" $CP stat -e no-such-event-xyz -- "$PRIMS" 2
 
 $STAT --warmup 5 -- "$PRIMS" 12 >"$TMP/w.json" 2>/dev/null
 jq_ok "--warmup 5 of 12 periods: 7 measured" "$TMP/w.json" '.warmup == 5 and .iterations == 7'
@@ -122,6 +150,80 @@ else
 	skip "unprivileged user" "needs root, setpriv and a tree 'nobody' can read"
 fi
 
+# eBPF follows the command: the parts load for its pid before it runs its first primitive
+bpf_ids() {	# the BPF programs and links convprof $1 holds now (from its fdinfo), polled up to 5 s
+	local i ids=""
+	for i in $(seq 1 50); do
+		ids=$(cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*/prog /p; s/^link_id:[[:space:]]*/link /p' |
+			sort -u | tr '\n' ' ')
+		[ -n "$ids" ] && break
+		sleep 0.1
+	done
+	echo "$ids"
+}
+bpf_gone() {	# every one of "prog N link M ..." is gone (the kernel frees them a little later), up to 3 s
+	local i kind id left
+	for i in $(seq 1 30); do
+		left=0
+		set -- $1
+		while [ $# -ge 2 ]; do
+			bpftool "$1" show id "$2" >/dev/null 2>&1 && left=$((left + 1))
+			shift 2
+		done
+		[ "$left" -eq 0 ] && return 0
+		set -- "$ids"
+		sleep 0.1
+	done
+	return 1
+}
+bpf_case() {	# bpf_case DESCRIPTION SIGNAL|- STATUS ARGS...: convprof in the background leaves nothing
+	local desc=$1 sig=$2 want=$3 pid st
+	shift 3
+	$CP stat -t 2 --ebpf all -- "$PRIMS" "$@" >/dev/null 2>&1 &
+	pid=$!
+	ids=$(bpf_ids $pid)
+	[ "$sig" != - ] && sleep 0.5 && kill -"$sig" $pid
+	wait $pid
+	st=$?
+	gone=$(bpf_gone "$ids" && echo ok)
+	child=$(pgrep -f "$PRIMS $1" || true)
+	ok "$desc: exit $st, its $(($(echo $ids | wc -w) / 2)) BPF programs and links gone, no child left" \
+		test -n "$ids" -a "$gone" = ok -a -z "$child" -a "$st" -eq "$want"
+}
+if [ "$(id -u)" = 0 ] && command -v bpftool >/dev/null && bpftool prog list >/dev/null 2>&1; then
+	$CP stat -t 2 --pin compact --ebpf sched,faults,sample --format json -- "$PRIMS" 50 \
+		>"$TMP/eb.json" 2>"$TMP/eb.err"
+	ok "stat --ebpf -- app-prims exits 0" test $? -eq 0
+	if jq -e '.events[] | select(.name == "sched:switches") | .supported' "$TMP/eb.json" >/dev/null; then
+		jq_ok "eBPF columns of the command: sched, faults:total, samples, per row" "$TMP/eb.json" \
+			'all(.layers[]; .counts["sched:switches"] != null and .counts["faults:total"] != null) and
+			 (.total.counts | has("sample:cpu-clock") and has("sched:migrations"))'
+		jq_ok "--pin compact: 0 migrations per worker over the command (the pinning proof)" "$TMP/eb.json" \
+			'(.threads | length) == 2 and all(.threads[]; .migrations == 0) and .total.counts["sched:migrations"] == 0'
+		jq_ok "what a command cannot tell apart is said, never 0 (faults:first:*, tensors)" "$TMP/eb.json" \
+			'all(.events[] | select(.name | test("^faults:(first:|weights)")); .supported == false and (.reason | test("unavailable")))'
+	else
+		skip "eBPF columns of the command" "the sched part did not load: $(jq -r '.events[] | select(.name == "sched:switches") | .reason' "$TMP/eb.json")"
+	fi
+	SDB="$TMP/sample.db"
+	$CP record -q -t 2 --ebpf sample -o "$SDB" -- "$PRIMS" 5000 2>/dev/null
+	run $CP report -i "$SDB" --format folded
+	ok "the command's sampled stacks are named after it exited (its maps, copied by the hook)" sh -c \
+		'echo "$1" | grep -q "^app-prims;.*\(libdnnl\|dnnl_\|GOMP_parallel\|libgomp\)"' _ "$out"
+
+	bpf_case "a normal exit" - 0 40000
+	bpf_case "a command that exits 3" - 3 40000 exit3
+	bpf_case "a command that crashes" - 139 80000 crash
+	bpf_case "SIGINT of convprof" INT 130 100000000
+	bpf_case "SIGTERM of convprof" TERM 143 100000000
+	ls -l /proc/self/fd >/dev/null
+	$CP stat --ebpf sched -- ls -l /proc/self/fd >"$TMP/fdsb" 2>/dev/null
+	ok "with eBPF the command gets the record and the two shared maps (bpf-map), no more" sh -c \
+		'[ "$(grep -c "anon_inode:bpf-map" "$1")" -eq 2 ] && ! grep -q "bpf-prog\|bpf-link\|bpf_link" "$1"' _ "$TMP/fdsb"
+else
+	skip "eBPF following the command" "needs root and bpftool"
+fi
+
 # the record of a run, read back by report
 DB="$TMP/app.db"
 ok "record -- app-prims" $CP record -q -t 2 -o "$DB" -- "$PRIMS" 20
@@ -164,6 +266,25 @@ else
 		'([.layers[] | select(.kind == "conv")] | length) == 53 and
 		 ([.layers[] | select(.kind == "reorder")] | length) == 53 and
 		 all(.layers[] | select(.kind == "reorder"); .layout == "ohwi")'
+	$CP stat -t 2 --pin compact --ebpf sched -e task-clock --warmup 1 --format json -- \
+		$PY "$TOP/tests/app/resnet50.py" 3 >"$TMP/re.json" 2>/dev/null
+	jq_ok "ResNet-50, 2 threads, -e task-clock: counted in every conv row, rows add up" "$TMP/re.json" \
+		'all(.layers[] | select(.kind == "conv"); .counts["task-clock"] > 0) and
+		 (([.layers[].counts["task-clock"]] | add) - .total.counts["task-clock"] | fabs) < 1e-3 * .total.counts["task-clock"]'
+	if jq -e '.events[] | select(.name == "sched:migrations") | .supported' "$TMP/re.json" >/dev/null; then
+		jq_ok "ResNet-50 --pin compact: 0 migrations per worker (eBPF sched on the command)" "$TMP/re.json" \
+			'(.threads | length) == 2 and all(.threads[]; .migrations == 0)'
+	else
+		skip "ResNet-50 migrations" "the sched part did not load here"
+	fi
+	if [ "$(id -u)" = 0 ]; then
+		$CP record -q -t 2 --ebpf sample -o "$TMP/ts.db" -- $PY "$TOP/tests/app/resnet50.py" 3 2>/dev/null
+		run $CP report -i "$TMP/ts.db" --format folded
+		ok "ResNet-50 --ebpf sample: frames by symbol, C++ names demangled (c10::..., at::...)" sh -c \
+			'echo "$1" | grep -q "[a-z0-9]::[A-Za-z_0-9:]*(" && ! echo "$1" | grep -q ";_Z"' _ "$out"
+	else
+		skip "ResNet-50 sampled frames" "needs root for eBPF"
+	fi
 	RDB="$TMP/torch.db"
 	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 2>/dev/null
 	$CP record -q -t 2 --ebpf none --warmup 1 -o "$RDB" -- $PY "$TOP/tests/app/resnet50.py" 3 channels_last 2>/dev/null

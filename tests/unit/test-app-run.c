@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * app_run() leaves nothing behind in convprof's process: the same fds
+ * before and after (the record, the gate, the eBPF maps, programs and
+ * links, the counters all closed), and no child, after a normal exit, a
+ * non-zero exit and a crash of the command. Needs build/tests/app-prims.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "core/app.h"
+#include "ebpf/ebpf.h"
+#include "util/util.h"
+
+static int fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1;	/* the directory's own fd */
+}
+
+/*
+ * The hook fails open on counters: an event no kernel knows (type 0x7fff)
+ * cannot be opened by any worker; the command still runs and is recorded,
+ * and each worker says why.
+ */
+static void test_events_fail_open(const char *hook)
+{
+	struct perf_event_attr bad = { .type = 0x7fff, .size = sizeof(bad), .config = 1 };
+	struct hook_data d;
+	void *map = NULL;
+	size_t size = 0;
+	int fd = -1, status = -1;
+	uint32_t w, opened = 0, failed = 0;
+	pid_t pid;
+
+	if (hook_record_create_events(1024, &bad, 1, &fd, &map, &size)) {
+		ok(0, "a record with one event");
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d", fd);
+		fcntl(fd, F_SETFD, 0);
+		setenv("CONVPROF_HOOK_FD", num, 1);
+		setenv("LD_PRELOAD", hook, 1);
+		setenv("INTEL_LIBITTNOTIFY64", hook, 1);
+		setenv("INTEL_ITTNOTIFY_GROUPS", "all", 1);
+		setenv("OMP_NUM_THREADS", "2", 1);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl("build/tests/app-prims", "app-prims", "5", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "an event the workers cannot open: the command runs as always");
+	is_int(hook_data_read(map, size, &d), 0, "... its record is read");
+	is_int((int)d.nexecs, 25, "... every execution is recorded");
+	for (w = 0; w < d.nworkers; w++) {
+		opened += d.workers[w].ev_opened;
+		failed += d.workers[w].ev_err[0] != 0;
+	}
+	ok(d.nworkers > 0 && opened == d.nworkers && failed == d.nworkers,
+	   "... each of its %u workers tried and kept the errno", d.nworkers);
+	hook_data_release(&d);
+	munmap(map, size);
+	close(fd);
+}
+
+int main(void)
+{
+	static const char *const modes[][3] = {
+		{ "build/tests/app-prims", "6", NULL },
+		{ "build/tests/app-prims", "6", "exit3" },
+		{ "build/tests/app-prims", "6", "crash" },
+	};
+	static const char *const names[] = { "a normal exit", "exit status 3", "a crash" };
+	char hook[4096];
+	size_t m;
+
+	if (realpath("build/libconvprof-hook.so", hook))
+		setenv("CONVPROF_HOOK", hook, 1);
+	if (access("build/tests/app-prims", X_OK) || access("build/libconvprof-hook.so", R_OK)) {
+		skip("build/tests/app-prims or the hook is not built", "app_run");
+		return done_testing();
+	}
+	test_events_fail_open(hook);
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct app_opts o = {
+			.argc = modes[m][2] ? 3 : 2, .argv = modes[m], .pin = "compact",
+			.threads = 2, .node = -1, .warmup = 1, .events = "task-clock",
+			.ebpf_parts = EBPF_SCHED | EBPF_FAULTS,
+		};
+		struct cp_run *run = NULL;
+		int before = fd_count(), err, after;
+
+		err = app_run(&o, "test", &run);
+		after = fd_count();
+		ok(err == 0 && run, "app_run, %s: a run (%s)", names[m], err ? cp_strerror(err) : "ok");
+		is_int(after, before, "... the same fds before and after (%s)", names[m]);
+		ok(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "... no child left (%s)",
+		   names[m]);
+		if (run && m == 0)
+			ok(cp_run_event_index(run, "task-clock") >= 0 &&
+			   cp_run_event_index(run, "sched:switches") >= 0,
+			   "... with the -e and eBPF columns");
+		cp_run_free(run);
+	}
+	return done_testing();
+}
