@@ -297,7 +297,9 @@ static void add_row(const struct sweep *s, struct table *t, int csv, const struc
 	set_num(t, c->ips, "%.1f", pt->ips);
 	for (i = 0; i < ARRAY_SIZE(ratio_fields); i++) {
 		a = ratio_fields[i].axis;
-		if (c->ratio[i] >= 0)
+		if (c->ratio[i] >= 0 && !csv && pt->ratio_noisy[a])
+			table_set(t, c->ratio[i], "%s", "noise");
+		else if (c->ratio[i] >= 0)
 			set_num(t, c->ratio[i], csv ? "%.6g" : "%.2f", pt->ratio[a]);
 		if (c->eff[i] >= 0)
 			set_num(t, c->eff[i], csv ? "%.6g" : "%.0f", pt->efficiency[a] * (csv ? 1 : 100));
@@ -318,6 +320,31 @@ static void add_row(const struct sweep *s, struct table *t, int csv, const struc
 		set_num(t, c->per_gbs, csv ? "%.6g" : "%.3f", pt->ips_per_gbs);
 	if (c->runs >= 0)
 		table_set(t, c->runs, "%s", run_ids(pt, v, sizeof(v)));
+}
+
+/* "not measurable here (noise ±x%)" for a ratio inside its spread; "" else. */
+static const char *noise_reason(const struct sweep_point *pt, int a, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (pt->ratio_noisy[a])
+		snprintf(buf, len, "not measurable here (noise \u00b1%.1f%%)",
+			 pt->ratio_spread[a] * 100);
+	return buf;
+}
+
+/* Text: the ratios the table shows as "noise", with their spread. */
+static void noisy_print(const struct sweep *s, FILE *fp)
+{
+	char why[64];
+	size_t i;
+	int k;
+
+	for (k = 0; k < s->npoints; k++)
+		for (i = 0; i < ARRAY_SIZE(ratio_fields); i++)
+			if (s->points[k].ratio_noisy[ratio_fields[i].axis])
+				fprintf(fp, "#%d %s: %s\n", k + 1, ratio_fields[i].ratio,
+					noise_reason(&s->points[k], ratio_fields[i].axis, why,
+						     sizeof(why)));
 }
 
 int sweep_print(const struct sweep *s, FILE *fp, enum cp_format fmt)
@@ -346,6 +373,7 @@ int sweep_print(const struct sweep *s, FILE *fp, enum cp_format fmt)
 		for (k = 0; k < s->npoints; k++)
 			if (s->points[k].state == SWEEP_FAILED)
 				fprintf(fp, "#%d failed: %s\n", k + 1, s->points[k].error);
+		noisy_print(s, fp);
 		if (partial)
 			fprintf(fp, "* partial: interrupted during its measured iterations; compared with nothing\n");
 		if (shown < s->npoints)
@@ -543,6 +571,7 @@ static json_t *point_json(const struct sweep *s, int k)
 	json_object_set_new(o, "runs", runs);
 	json_object_set_new(o, "processes", procs);
 	json_set_num(o, "latency_ms", pt->latency_ms);
+	json_set_num(o, "noise", pt->noise);
 	json_set_num(o, "throughput_ips", pt->ips);
 	json_set_num(o, "gops", pt->gops);
 	if (has_result(pt))
@@ -550,7 +579,13 @@ static json_t *point_json(const struct sweep *s, int k)
 	else
 		json_object_set_new(o, "cores", json_null());
 	for (f = 0; f < ARRAY_SIZE(ratio_fields); f++) {
+		char key[48], why[64];
+
 		json_set_num(o, ratio_fields[f].ratio, pt->ratio[ratio_fields[f].axis]);
+		snprintf(key, sizeof(key), "%s_spread", ratio_fields[f].ratio);
+		json_set_num(o, key, pt->ratio_spread[ratio_fields[f].axis]);
+		snprintf(key, sizeof(key), "%s_reason", ratio_fields[f].ratio);
+		json_set_str(o, key, noise_reason(pt, ratio_fields[f].axis, why, sizeof(why)));
 		if (ratio_fields[f].efficiency)
 			json_set_num(o, ratio_fields[f].efficiency,
 				     pt->efficiency[ratio_fields[f].axis]);
