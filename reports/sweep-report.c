@@ -585,7 +585,8 @@ static json_t *point_json(const struct sweep *s, int k)
 		snprintf(key, sizeof(key), "%s_spread", ratio_fields[f].ratio);
 		json_set_num(o, key, pt->ratio_spread[ratio_fields[f].axis]);
 		snprintf(key, sizeof(key), "%s_reason", ratio_fields[f].ratio);
-		json_set_str(o, key, noise_reason(pt, ratio_fields[f].axis, why, sizeof(why)));
+		noise_reason(pt, ratio_fields[f].axis, why, sizeof(why));
+		json_set_str(o, key, why[0] ? why : NULL);
 		if (ratio_fields[f].efficiency)
 			json_set_num(o, ratio_fields[f].efficiency,
 				     pt->efficiency[ratio_fields[f].axis]);
