@@ -178,6 +178,9 @@ struct cp_run {
 struct cp_run *cp_run_new(void);
 void cp_run_free(struct cp_run *run);
 
+/* The run's time (now, ISO 8601 UTC), @cmdline (may be NULL) and convprof's version. */
+void cp_run_stamp(struct cp_run *run, const char *cmdline);
+
 /*
  * Add an event column; returns its index. Existing counts get NaN in the new
  * column. The strings are copied.

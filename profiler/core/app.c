@@ -156,13 +156,8 @@ static void fill_header(struct cp_run *run, const struct app_opts *o, const char
 			const struct pin_plan *plan, hwloc_topology_t topo)
 {
 	const char *slash = strrchr(o->argv[0], '/');
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(run->time, sizeof(run->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(run->cmdline, sizeof(run->cmdline), "%s", cmdline ? cmdline : "");
-	snprintf(run->convprof_version, sizeof(run->convprof_version), "%s", CP_VERSION);
+	cp_run_stamp(run, cmdline);
 	snprintf(run->model, sizeof(run->model), "%s", slash ? slash + 1 : o->argv[0]);
 	cp_run_set_command(run, o->argc, o->argv);
 	snprintf(run->precision, sizeof(run->precision), "%s", "");

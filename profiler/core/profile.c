@@ -32,13 +32,7 @@ void profile_cmdline(int argc, const char **argv, char *buf, size_t len)
 static void fill_config(struct cp_run *run, const struct profile_opts *p,
 			const struct net *net, const char *cmdline)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(run->time, sizeof(run->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(run->cmdline, sizeof(run->cmdline), "%s", cmdline ? cmdline : "");
-	snprintf(run->convprof_version, sizeof(run->convprof_version), "%s", CP_VERSION);
+	cp_run_stamp(run, cmdline);
 	snprintf(run->dnnl_version, sizeof(run->dnnl_version), "%s", net_dnnl_version());
 	snprintf(run->model, sizeof(run->model), "%s", net->model.name);
 	run->width = net->model.input.w;

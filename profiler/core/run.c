@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "convprof/run.h"
 #include "util/util.h"
@@ -29,6 +31,17 @@ struct cp_run *cp_run_new(void)
 	run->fusion = 1;
 	run->exit_status = -1;
 	return run;
+}
+
+void cp_run_stamp(struct cp_run *run, const char *cmdline)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(run->time, sizeof(run->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(run->cmdline, sizeof(run->cmdline), "%s", cmdline ? cmdline : "");
+	snprintf(run->convprof_version, sizeof(run->convprof_version), "%s", CP_VERSION);
 }
 
 void cp_run_free(struct cp_run *run)

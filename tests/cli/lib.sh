@@ -56,3 +56,23 @@ done_testing() {
 	echo "1..$n"
 	[ "$failed" -eq 0 ]
 }
+
+# golden NAME CMD...: stdout of CMD equals $GOLDEN/NAME exactly
+# (CP_UPDATE_GOLDEN=1 rewrites the file from the output)
+golden() {
+	local name=$1; shift
+	run "$@"
+	if [ "${CP_UPDATE_GOLDEN:-}" = 1 ] && [ "$status" -eq 0 ]; then
+		printf '%s\n' "$out" >"$GOLDEN/$name"
+	fi
+	n=$((n + 1))
+	if [ "$status" -eq 0 ] && [ -f "$GOLDEN/$name" ] &&
+	   printf '%s\n' "$out" | cmp -s - "$GOLDEN/$name"; then
+		echo "ok $n - golden $name"
+	else
+		echo "not ok $n - golden $name (status $status)"
+		failed=$((failed + 1))
+		printf '%s\n' "$out" | diff -u "$GOLDEN/$name" - 2>&1 | head -30 | sed 's/^/#   /'
+		printf '%s\n' "$err" | head -5 | sed 's/^/#   /'
+	fi
+}

@@ -18,24 +18,6 @@ cd "$TMP" || exit 1
 ok "write the fixture recording" "$WRITER" --write-fixture fixture.db
 DB=fixture.db
 
-# golden NAME CMD...: stdout of CMD equals tests/golden/NAME exactly
-golden() {
-	local name=$1; shift
-	run "$@"
-	if [ "${CP_UPDATE_GOLDEN:-}" = 1 ] && [ "$status" -eq 0 ]; then
-		printf '%s\n' "$out" >"$GOLDEN/$name"
-	fi
-	n=$((n + 1))
-	if [ "$status" -eq 0 ] && [ -f "$GOLDEN/$name" ] &&
-	   printf '%s\n' "$out" | cmp -s - "$GOLDEN/$name"; then
-		echo "ok $n - golden $name"
-	else
-		echo "not ok $n - golden $name (status $status)"
-		failed=$((failed + 1))
-		printf '%s\n' "$out" | diff -u "$GOLDEN/$name" - 2>&1 | head -30 | sed 's/^/#   /'
-		printf '%s\n' "$err" | head -5 | sed 's/^/#   /'
-	fi
-}
 
 # --- report ---
 golden report.txt "$CP" report -i $DB --run 1

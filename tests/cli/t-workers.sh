@@ -10,22 +10,6 @@ WRITER="$TOP/build/tests/test-store"
 TINY="$TOP/tests/data/tiny.cfg"
 UNEQUAL="$TOP/tests/data/unequal.cfg"
 
-golden() {
-	local name=$1; shift
-	run "$@"
-	if [ "${CP_UPDATE_GOLDEN:-}" = 1 ] && [ "$status" -eq 0 ]; then
-		printf '%s\n' "$out" >"$GOLDEN/$name"
-	fi
-	n=$((n + 1))
-	if [ "$status" -eq 0 ] && [ -f "$GOLDEN/$name" ] &&
-	   printf '%s\n' "$out" | cmp -s - "$GOLDEN/$name"; then
-		echo "ok $n - golden $name"
-	else
-		echo "not ok $n - golden $name (status $status)"
-		failed=$((failed + 1))
-		printf '%s\n' "$out" | diff -u "$GOLDEN/$name" - 2>&1 | head -30 | sed 's/^/#   /'
-	fi
-}
 
 cd "$TMP" || exit 1
 if [ -x "$WRITER" ]; then
