@@ -102,16 +102,21 @@ static char *base_name(const struct sweep *s, enum sweep_axis a, char *buf, size
 
 /* ---- summary figures (text and JSON agree) ---- */
 
-/* Geometric mean of the ratios of the done points with value @v on @a. */
-static double mean_ratio(const struct sweep *s, enum sweep_axis a, int v, int *pairs)
+/*
+ * Geometric mean of the ratios of the done points with value @v on @a;
+ * *@noisy: the pairs left out because their ratio is inside its noise.
+ */
+static double mean_ratio(const struct sweep *s, enum sweep_axis a, int v, int *pairs,
+			 int *noisy)
 {
 	double sum = 0;
 	int k;
 
-	*pairs = 0;
+	*pairs = *noisy = 0;
 	for (k = 0; k < s->npoints; k++) {
 		const struct sweep_point *pt = &s->points[k];
 
+		*noisy += pt->state == SWEEP_DONE && pt->idx[a] == v && pt->ratio_noisy[a];
 		if (pt->state != SWEEP_DONE || pt->idx[a] != v || !(pt->ratio[a] > 0))
 			continue;
 		sum += log(pt->ratio[a]);
@@ -454,7 +459,7 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 	struct para p = { .fp = fp, .width = width };
 	char b[48], v[48];
 	size_t c;
-	int i, pairs, a, n;
+	int i, pairs, noisy, a, n;
 	double r;
 
 	if (best_point(s, 0) < 0) {
@@ -471,7 +476,7 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 		for (i = 0; i < s->ax.n[a]; i++) {
 			if (i == s->ax.base[a])
 				continue;
-			r = mean_ratio(s, a, i, &pairs);
+			r = mean_ratio(s, a, i, &pairs, &noisy);
 			if (a == SWEEP_FUSION)
 				snprintf(v, sizeof(v), "%s", s->ax.fusion[i] ? "fused" : "unfused");
 			else
@@ -482,6 +487,8 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 				para_punct(&p, ",");
 			if (pairs)
 				para_add(&p, "%s" NBSP "vs" NBSP "%s" NBSP "%.2fx", v, b, r);
+			else if (noisy)
+				para_add(&p, "%s vs %s: not measurable here (inside the noise)", v, b);
 			else
 				para_add(&p, "%s vs %s: no pair finished", v, b);
 		}
@@ -494,10 +501,11 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 		if (s->ax.base[a] < 0)
 			continue;
 		top = largest_value(s, a);
-		r = mean_ratio(s, a, top, &pairs);
+		r = mean_ratio(s, a, top, &pairs, &noisy);
 		if (!pairs) {
-			para_add(&p, "%s scaling: no pair finished.",
-				 a == SWEEP_THREADS ? "Thread" : "Process");
+			para_add(&p, "%s scaling: %s.", a == SWEEP_THREADS ? "Thread" : "Process",
+				 noisy ? "not measurable here (inside the noise)" :
+				 "no pair finished");
 			continue;
 		}
 		para_add(&p, "%s scaling at %d %s: %.2fx speedup over %s, %.0f%% parallel efficiency.",
@@ -625,7 +633,7 @@ static json_t *summary_json(const struct sweep *s)
 	json_t *o = json_object(), *ratios = json_object(), *scaling = json_object();
 	char v[48];
 	size_t c;
-	int a, i, pairs;
+	int a, i, pairs, noisy;
 	double r;
 
 	json_object_set_new(o, "best_throughput", best_json(s, 0));
@@ -643,9 +651,10 @@ static json_t *summary_json(const struct sweep *s)
 			if (i == s->ax.base[a])
 				continue;
 			e = json_object();
-			r = mean_ratio(s, a, i, &pairs);
+			r = mean_ratio(s, a, i, &pairs, &noisy);
 			json_set_num(e, "ratio", r);
 			json_set_int(e, "pairs", pairs);
+			json_set_int(e, "noisy", noisy);
 			json_object_set_new(ax, sweep_axis_value(&s->ax, a, i, v, sizeof(v)), e);
 		}
 		json_object_set_new(ratios, sweep_axis_name(a), ax);
@@ -657,13 +666,14 @@ static json_t *summary_json(const struct sweep *s)
 		if (s->ax.base[a] < 0)
 			continue;
 		top = largest_value(s, a);
-		r = mean_ratio(s, a, top, &pairs);
+		r = mean_ratio(s, a, top, &pairs, &noisy);
 		e = json_object();
 		json_set_int(e, "at", (int)sweep_axis_number(&s->ax, a, top));
 		json_set_num(e, "speedup", r);
 		json_set_num(e, "efficiency", r * sweep_axis_number(&s->ax, a, s->ax.base[a]) /
 			     sweep_axis_number(&s->ax, a, top));
 		json_set_int(e, "pairs", pairs);
+		json_set_int(e, "noisy", noisy);
 		json_object_set_new(scaling, sweep_axis_name(a), e);
 	}
 	json_object_set_new(o, "ratios", ratios);

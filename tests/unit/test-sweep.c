@@ -370,6 +370,12 @@ static void test_noise(void)
 	ok(isnan(sc[0].speedup) && sc[0].speedup_spread > 0.1, "its speedup null, spread %.3f",
 	   sc[0].speedup_spread);
 	free(sc);
+	j = sweep_to_json(&s);
+	c = json_object_get(json_object_get(json_object_get(j, "summary"), "scaling"), "threads");
+	ok(json_is_null(json_object_get(c, "speedup")), "summary: no speedup from noise alone");
+	is_int(json_integer_value(json_object_get(c, "pairs")), 0, "summary: no pair measured");
+	is_int(json_integer_value(json_object_get(c, "noisy")), 1, "summary: one inside its noise");
+	json_decref(j);
 	sweep_release(&s);
 }
 
