@@ -64,7 +64,11 @@ void sweep_layers_print(const struct sweep *s, FILE *fp, int top)
 			table_set(t, 6, "%s", v);
 			fmt(v, sizeof(v), "%.2fx", r->work_growth);
 			table_set(t, 7, "%s", v);
-			table_set(t, 8, "%s", sweep_verdict_name(r->verdict));
+			if (r->verdict == VERDICT_NOISE)
+				table_set(t, 8, "not measurable (noise \u00b1%.0f%%)",
+					  r->speedup_spread * 100);
+			else
+				table_set(t, 8, "%s", sweep_verdict_name(r->verdict));
 		}
 		table_print(t, fp, FMT_TEXT, 0);
 		table_free(t);
@@ -88,6 +92,7 @@ json_t *sweep_layers_json(const struct sweep *s, int k)
 		json_set_num(o, "time_ms", pt->layers[i].time_ms);
 		json_set_num(o, "lost_ms", sc[i].lost_ms);
 		json_set_num(o, "speedup", sc[i].speedup);
+		json_set_num(o, "speedup_spread", sc[i].speedup_spread);
 		json_set_num(o, "efficiency", sc[i].efficiency);
 		json_set_num(o, "imbalance", sc[i].imbalance);
 		json_set_num(o, "work_growth", sc[i].work_growth);

@@ -102,16 +102,21 @@ static char *base_name(const struct sweep *s, enum sweep_axis a, char *buf, size
 
 /* ---- summary figures (text and JSON agree) ---- */
 
-/* Geometric mean of the ratios of the done points with value @v on @a. */
-static double mean_ratio(const struct sweep *s, enum sweep_axis a, int v, int *pairs)
+/*
+ * Geometric mean of the ratios of the done points with value @v on @a;
+ * *@noisy: the pairs left out because their ratio is inside its noise.
+ */
+static double mean_ratio(const struct sweep *s, enum sweep_axis a, int v, int *pairs,
+			 int *noisy)
 {
 	double sum = 0;
 	int k;
 
-	*pairs = 0;
+	*pairs = *noisy = 0;
 	for (k = 0; k < s->npoints; k++) {
 		const struct sweep_point *pt = &s->points[k];
 
+		*noisy += pt->state == SWEEP_DONE && pt->idx[a] == v && pt->ratio_noisy[a];
 		if (pt->state != SWEEP_DONE || pt->idx[a] != v || !(pt->ratio[a] > 0))
 			continue;
 		sum += log(pt->ratio[a]);
@@ -297,7 +302,9 @@ static void add_row(const struct sweep *s, struct table *t, int csv, const struc
 	set_num(t, c->ips, "%.1f", pt->ips);
 	for (i = 0; i < ARRAY_SIZE(ratio_fields); i++) {
 		a = ratio_fields[i].axis;
-		if (c->ratio[i] >= 0)
+		if (c->ratio[i] >= 0 && !csv && pt->ratio_noisy[a])
+			table_set(t, c->ratio[i], "%s", "noise");
+		else if (c->ratio[i] >= 0)
 			set_num(t, c->ratio[i], csv ? "%.6g" : "%.2f", pt->ratio[a]);
 		if (c->eff[i] >= 0)
 			set_num(t, c->eff[i], csv ? "%.6g" : "%.0f", pt->efficiency[a] * (csv ? 1 : 100));
@@ -318,6 +325,31 @@ static void add_row(const struct sweep *s, struct table *t, int csv, const struc
 		set_num(t, c->per_gbs, csv ? "%.6g" : "%.3f", pt->ips_per_gbs);
 	if (c->runs >= 0)
 		table_set(t, c->runs, "%s", run_ids(pt, v, sizeof(v)));
+}
+
+/* "not measurable here (noise ±x%)" for a ratio inside its spread; "" else. */
+static const char *noise_reason(const struct sweep_point *pt, int a, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (pt->ratio_noisy[a])
+		snprintf(buf, len, "not measurable here (noise \u00b1%.1f%%)",
+			 pt->ratio_spread[a] * 100);
+	return buf;
+}
+
+/* Text: the ratios the table shows as "noise", with their spread. */
+static void noisy_print(const struct sweep *s, FILE *fp)
+{
+	char why[64];
+	size_t i;
+	int k;
+
+	for (k = 0; k < s->npoints; k++)
+		for (i = 0; i < ARRAY_SIZE(ratio_fields); i++)
+			if (s->points[k].ratio_noisy[ratio_fields[i].axis])
+				fprintf(fp, "#%d %s: %s\n", k + 1, ratio_fields[i].ratio,
+					noise_reason(&s->points[k], ratio_fields[i].axis, why,
+						     sizeof(why)));
 }
 
 int sweep_print(const struct sweep *s, FILE *fp, enum cp_format fmt)
@@ -346,6 +378,7 @@ int sweep_print(const struct sweep *s, FILE *fp, enum cp_format fmt)
 		for (k = 0; k < s->npoints; k++)
 			if (s->points[k].state == SWEEP_FAILED)
 				fprintf(fp, "#%d failed: %s\n", k + 1, s->points[k].error);
+		noisy_print(s, fp);
 		if (partial)
 			fprintf(fp, "* partial: interrupted during its measured iterations; compared with nothing\n");
 		if (shown < s->npoints)
@@ -426,7 +459,7 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 	struct para p = { .fp = fp, .width = width };
 	char b[48], v[48];
 	size_t c;
-	int i, pairs, a, n;
+	int i, pairs, noisy, a, n;
 	double r;
 
 	if (best_point(s, 0) < 0) {
@@ -443,7 +476,7 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 		for (i = 0; i < s->ax.n[a]; i++) {
 			if (i == s->ax.base[a])
 				continue;
-			r = mean_ratio(s, a, i, &pairs);
+			r = mean_ratio(s, a, i, &pairs, &noisy);
 			if (a == SWEEP_FUSION)
 				snprintf(v, sizeof(v), "%s", s->ax.fusion[i] ? "fused" : "unfused");
 			else
@@ -454,6 +487,8 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 				para_punct(&p, ",");
 			if (pairs)
 				para_add(&p, "%s" NBSP "vs" NBSP "%s" NBSP "%.2fx", v, b, r);
+			else if (noisy)
+				para_add(&p, "%s vs %s: not measurable here (inside the noise)", v, b);
 			else
 				para_add(&p, "%s vs %s: no pair finished", v, b);
 		}
@@ -466,10 +501,11 @@ void sweep_summary(const struct sweep *s, FILE *fp, int width)
 		if (s->ax.base[a] < 0)
 			continue;
 		top = largest_value(s, a);
-		r = mean_ratio(s, a, top, &pairs);
+		r = mean_ratio(s, a, top, &pairs, &noisy);
 		if (!pairs) {
-			para_add(&p, "%s scaling: no pair finished.",
-				 a == SWEEP_THREADS ? "Thread" : "Process");
+			para_add(&p, "%s scaling: %s.", a == SWEEP_THREADS ? "Thread" : "Process",
+				 noisy ? "not measurable here (inside the noise)" :
+				 "no pair finished");
 			continue;
 		}
 		para_add(&p, "%s scaling at %d %s: %.2fx speedup over %s, %.0f%% parallel efficiency.",
@@ -543,6 +579,7 @@ static json_t *point_json(const struct sweep *s, int k)
 	json_object_set_new(o, "runs", runs);
 	json_object_set_new(o, "processes", procs);
 	json_set_num(o, "latency_ms", pt->latency_ms);
+	json_set_num(o, "noise", pt->noise);
 	json_set_num(o, "throughput_ips", pt->ips);
 	json_set_num(o, "gops", pt->gops);
 	if (has_result(pt))
@@ -550,7 +587,14 @@ static json_t *point_json(const struct sweep *s, int k)
 	else
 		json_object_set_new(o, "cores", json_null());
 	for (f = 0; f < ARRAY_SIZE(ratio_fields); f++) {
+		char key[48], why[64];
+
 		json_set_num(o, ratio_fields[f].ratio, pt->ratio[ratio_fields[f].axis]);
+		snprintf(key, sizeof(key), "%s_spread", ratio_fields[f].ratio);
+		json_set_num(o, key, pt->ratio_spread[ratio_fields[f].axis]);
+		snprintf(key, sizeof(key), "%s_reason", ratio_fields[f].ratio);
+		noise_reason(pt, ratio_fields[f].axis, why, sizeof(why));
+		json_set_str(o, key, why[0] ? why : NULL);
 		if (ratio_fields[f].efficiency)
 			json_set_num(o, ratio_fields[f].efficiency,
 				     pt->efficiency[ratio_fields[f].axis]);
@@ -589,7 +633,7 @@ static json_t *summary_json(const struct sweep *s)
 	json_t *o = json_object(), *ratios = json_object(), *scaling = json_object();
 	char v[48];
 	size_t c;
-	int a, i, pairs;
+	int a, i, pairs, noisy;
 	double r;
 
 	json_object_set_new(o, "best_throughput", best_json(s, 0));
@@ -607,9 +651,10 @@ static json_t *summary_json(const struct sweep *s)
 			if (i == s->ax.base[a])
 				continue;
 			e = json_object();
-			r = mean_ratio(s, a, i, &pairs);
+			r = mean_ratio(s, a, i, &pairs, &noisy);
 			json_set_num(e, "ratio", r);
 			json_set_int(e, "pairs", pairs);
+			json_set_int(e, "noisy", noisy);
 			json_object_set_new(ax, sweep_axis_value(&s->ax, a, i, v, sizeof(v)), e);
 		}
 		json_object_set_new(ratios, sweep_axis_name(a), ax);
@@ -621,13 +666,14 @@ static json_t *summary_json(const struct sweep *s)
 		if (s->ax.base[a] < 0)
 			continue;
 		top = largest_value(s, a);
-		r = mean_ratio(s, a, top, &pairs);
+		r = mean_ratio(s, a, top, &pairs, &noisy);
 		e = json_object();
 		json_set_int(e, "at", (int)sweep_axis_number(&s->ax, a, top));
 		json_set_num(e, "speedup", r);
 		json_set_num(e, "efficiency", r * sweep_axis_number(&s->ax, a, s->ax.base[a]) /
 			     sweep_axis_number(&s->ax, a, top));
 		json_set_int(e, "pairs", pairs);
+		json_set_int(e, "noisy", noisy);
 		json_object_set_new(scaling, sweep_axis_name(a), e);
 	}
 	json_object_set_new(o, "ratios", ratios);

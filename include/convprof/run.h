@@ -45,6 +45,8 @@ struct cp_layer_rec {
 	int in_dims[4], out_dims[4];
 	int kernel, stride, pad;
 	double time_ms;		/* median over measured iterations */
+	/* its quartiles over them (the noise); in memory only, NaN unknown */
+	double time_q1_ms, time_q3_ms;
 	double remote_share;	/* share of the layer's bytes on a remote NUMA node; NaN unknown */
 	uint64_t calls;		/* `-- command`, grouping "primitive": executions; else 0 */
 };
@@ -121,6 +123,12 @@ struct cp_run {
 	double *thread_counts;	/* [(nlayers + 1) * nthreads * nevents] or NULL */
 
 	double latency_ms;	/* median end-to-end per inference */
+	/*
+	 * The quartiles of the per-iteration latency: how far noise moves it
+	 * (sweep's ratios carry it). In memory only, not in the recording (a
+	 * sweep's processes pass them beside it): NaN unknown.
+	 */
+	double latency_q1_ms, latency_q3_ms;
 	double throughput_ips;	/* batch / latency */
 	double layers_ms;	/* sum of the layers' medians */
 	double other_ms;	/* median time no layer owns */

@@ -336,6 +336,26 @@ static int measure_loop(struct runner *r, const struct workload *w, struct measu
 	return err;
 }
 
+static double quantile(const double *v, int n, double q);
+
+/* The quartiles of @n values @stride apart (ns), in ms; NaN below 2 values. */
+static void quartiles_ms(const uint64_t *v, int n, int stride, double *q1, double *q3)
+{
+	double *tmp;
+	int i;
+
+	*q1 = *q3 = NAN;
+	if (n < 2)
+		return;
+	tmp = xmalloc((size_t)n * sizeof(double));
+	for (i = 0; i < n; i++)
+		tmp[i] = (double)v[(size_t)i * stride] / 1e6;
+	qsort(tmp, (size_t)n, sizeof(double), cmp_double);
+	*q1 = quantile(tmp, n, 0.25);
+	*q3 = quantile(tmp, n, 0.75);
+	free(tmp);
+}
+
 /* Medians of the layers, the latency and (other), from the kept iterations. */
 static void fill_times(struct cp_run *run, const struct measure *m)
 {
@@ -343,9 +363,13 @@ static void fill_times(struct cp_run *run, const struct measure *m)
 	uint64_t *other = xcalloc((size_t)done + 1, sizeof(uint64_t));
 
 	run->iterations = done;
-	for (i = 0; i < nops; i++)
+	for (i = 0; i < nops; i++) {
 		run->layers[i].time_ms = median_ms(&m->op_ns[i], done, nops);
+		quartiles_ms(&m->op_ns[i], done, nops, &run->layers[i].time_q1_ms,
+			     &run->layers[i].time_q3_ms);
+	}
 	run->latency_ms = median_ms(m->total_ns, done, 1);
+	quartiles_ms(m->total_ns, done, 1, &run->latency_q1_ms, &run->latency_q3_ms);
 	run->layers_ms = 0;
 	for (i = 0; i < nops; i++)
 		run->layers_ms += run->layers[i].time_ms;

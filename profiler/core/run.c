@@ -13,7 +13,7 @@ static void layer_init(struct cp_layer_rec *l, int index)
 	memset(l, 0, sizeof(*l));
 	l->index = index;
 	l->cfg_layer = -1;
-	l->time_ms = NAN;
+	l->time_ms = l->time_q1_ms = l->time_q3_ms = NAN;
 	l->remote_share = NAN;
 }
 
@@ -27,6 +27,7 @@ struct cp_run *cp_run_new(void)
 	run->latency_ms = run->throughput_ips = NAN;
 	run->layers_ms = run->other_ms = run->overhead_pct = NAN;
 	run->overhead_spread_pct = NAN;
+	run->latency_q1_ms = run->latency_q3_ms = NAN;
 	run->fusion = 1;
 	run->exit_status = -1;
 	return run;

@@ -87,6 +87,48 @@ static int child_barrier(void *arg)
 	}
 }
 
+/*
+ * The run's noise (the quartiles of its per-iteration times), which the
+ * recording does not keep, beside it in @path.noise: "nlayers q1 q3" for
+ * the latency, then "q1 q3" per layer. Best effort: without it the ratios
+ * carry no spread.
+ */
+static void noise_write(const char *path, const struct cp_run *run)
+{
+	char *p = xasprintf("%s.noise", path);
+	FILE *f = fopen(p, "w");
+	int i;
+
+	free(p);
+	if (!f)
+		return;
+	fprintf(f, "%d %.17g %.17g\n", run->nlayers, run->latency_q1_ms, run->latency_q3_ms);
+	for (i = 0; i < run->nlayers; i++)
+		fprintf(f, "%.17g %.17g\n", run->layers[i].time_q1_ms, run->layers[i].time_q3_ms);
+	fclose(f);
+}
+
+static void noise_read(const char *path, struct cp_run *run)
+{
+	char *p = xasprintf("%s.noise", path);
+	FILE *f = fopen(p, "r");
+	double q1, q3;
+	int i, n;
+
+	free(p);
+	if (!f)
+		return;
+	if (fscanf(f, "%d %lf %lf", &n, &q1, &q3) == 3 && n == run->nlayers) {
+		run->latency_q1_ms = q1;
+		run->latency_q3_ms = q3;
+		for (i = 0; i < n && fscanf(f, "%lf %lf", &q1, &q3) == 2; i++) {
+			run->layers[i].time_q1_ms = q1;
+			run->layers[i].time_q3_ms = q3;
+		}
+	}
+	fclose(f);
+}
+
 static void __attribute__((noreturn))
 child_main(const struct profile_opts *base, int i, int procs, char *const *cpus,
 	   const char *cmdline, const char *path, struct barrier *b)
@@ -115,6 +157,8 @@ child_main(const struct profile_opts *base, int i, int procs, char *const *cpus,
 	if (!err)
 		err = run->partial ? store_write_partial(st, run) : store_write_run(st, run);
 	store_close(st);
+	if (!err)
+		noise_write(path, run);
 	if (err == -ECANCELED) {
 		say(b->status_fd, "C\n");
 		_exit(1);
@@ -237,7 +281,7 @@ static void describe_exit(const struct child *c, char *buf, size_t len)
 
 static void remove_files(const char *path)
 {
-	static const char *const suffix[] = { "", "-journal", "-wal", "-shm" };
+	static const char *const suffix[] = { "", "-journal", "-wal", "-shm", ".noise" };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(suffix); i++) {
@@ -342,6 +386,7 @@ int sweep_exec(const struct profile_opts *p, int procs, char *const *cpus,
 		err = store_load_run(ch[i].path, 0, &runs[i]);
 		if (err)
 			goto out;
+		noise_read(ch[i].path, runs[i]);
 	}
 	*runs_out = runs;
 	runs = NULL;

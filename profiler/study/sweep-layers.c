@@ -20,6 +20,7 @@ static const char *const verdict_names[] = {
 	[VERDICT_UNKNOWN] = "unknown", [VERDICT_SCALES] = "scales",
 	[VERDICT_SERIAL] = "serial", [VERDICT_IMBALANCE] = "imbalance",
 	[VERDICT_CONTENTION] = "contention", [VERDICT_OVERHEAD] = "overhead",
+	[VERDICT_NOISE] = "not measurable",
 };
 
 const char *sweep_verdict_name(enum sweep_verdict v)
@@ -32,17 +33,23 @@ enum sweep_verdict sweep_layer_verdict(const struct sweep_layer *base, int base_
 				       struct sweep_layer_scaling *out)
 {
 	struct sweep_layer_scaling r = { .imbalance = NAN, .work_growth = NAN };
-	int known = !isnan(l->busy_sum) && !isnan(base->busy_sum);
+	int known = !isnan(l->busy_sum) && !isnan(base->busy_sum), noisy;
 
 	r.speedup = l->time_ms > 0 ? base->time_ms / l->time_ms : NAN;
+	r.speedup_spread = r.speedup * sqrt(l->noise * l->noise + base->noise * base->noise);
 	r.efficiency = r.speedup * base_threads / threads;
 	r.lost_ms = l->time_ms - base->time_ms * base_threads / threads;
+	/* the speedup, or the efficiency against the threshold, inside the noise */
+	noisy = r.speedup_spread > fabs(r.speedup - 1) ||
+		r.speedup_spread * base_threads / threads > fabs(r.efficiency - EFF_SCALES);
 	if (known && l->busy_max > 0 && threads > 1)
 		r.imbalance = 1 - l->busy_sum / threads / l->busy_max;
 	if (known && base->busy_sum > 0)
 		r.work_growth = l->busy_sum / base->busy_sum;
 	if (isnan(r.efficiency))
 		r.verdict = VERDICT_UNKNOWN;
+	else if (noisy)
+		r.verdict = VERDICT_NOISE;
 	else if (r.efficiency >= EFF_SCALES)
 		r.verdict = VERDICT_SCALES;
 	else if (!known)
@@ -55,6 +62,8 @@ enum sweep_verdict sweep_layer_verdict(const struct sweep_layer *base, int base_
 		r.verdict = VERDICT_CONTENTION;
 	else
 		r.verdict = VERDICT_OVERHEAD;
+	if (noisy && r.speedup_spread > fabs(r.speedup - 1))
+		r.speedup = r.efficiency = NAN;
 	if (out)
 		*out = r;
 	return r.verdict;

@@ -352,7 +352,8 @@ void sweep_init(struct sweep *s, struct sweep_axes *ax)
 		sweep_indices(&s->ax, k, pt->idx);
 		pt->latency_ms = pt->ips = pt->gops = NAN;
 		for (a = 0; a < SWEEP_NAXES; a++)
-			pt->ratio[a] = pt->efficiency[a] = NAN;
+			pt->ratio[a] = pt->efficiency[a] = pt->ratio_spread[a] = NAN;
+		pt->noise = NAN;
 		pt->ips_per_core = pt->llc_mib = pt->ips_per_llc_mib = NAN;
 		pt->peak_gops = pt->bw_gbs = pt->mac_util = NAN;
 		pt->ips_per_peak_tops = pt->ips_per_gbs = NAN;
@@ -387,6 +388,7 @@ static void point_layers(struct sweep_point *pt, const struct cp_run *r)
 
 		snprintf(l->name, sizeof(l->name), "%s", r->layers[i].name);
 		l->time_ms = r->layers[i].time_ms;
+		l->noise = (r->layers[i].time_q3_ms - r->layers[i].time_q1_ms) / l->time_ms;
 		l->busy_sum = l->busy_max = NAN;
 		if (!r->busy_ms || r->nthreads < 1)
 			continue;
@@ -424,7 +426,7 @@ static int cmp_double(const void *a, const void *b)
 void sweep_point_fill(struct sweep *s, int k, struct cp_run *const *runs, int n)
 {
 	struct sweep_point *pt = &s->points[k];
-	double *lat = xcalloc((size_t)n, sizeof(double));
+	double *lat = xcalloc((size_t)n, sizeof(double)), noise;
 	int i, j, partial = 0;
 
 	point_clear(pt);
@@ -449,6 +451,9 @@ void sweep_point_fill(struct sweep *s, int k, struct cp_run *const *runs, int n)
 		for (j = 0; j < r->nthreads; j++)
 			sp->cpus[j] = r->thread_recs[j].cpu_planned;
 		lat[i] = r->latency_ms;
+		noise = (r->latency_q3_ms - r->latency_q1_ms) / r->latency_ms;
+		if (i == 0 || isnan(noise) || noise > pt->noise)
+			pt->noise = noise;	/* the widest; unknown if any is */
 		pt->ips += sp->ips;
 		pt->gops += sp->gops;
 		pt->cores += r->threads;
@@ -476,6 +481,18 @@ static int has_result(const struct sweep_point *pt)
 	return pt->state == SWEEP_DONE || pt->state == SWEEP_PARTIAL;
 }
 
+/* The spread of pt's ratio to @partner on @a; a ratio inside it is NaN. */
+static void ratio_noise(struct sweep_point *pt, const struct sweep_point *partner, int a)
+{
+	double r = pt->ratio[a];
+
+	pt->ratio_spread[a] = r * sqrt(pt->noise * pt->noise + partner->noise * partner->noise);
+	if (pt->ratio_spread[a] > fabs(r - 1)) {
+		pt->ratio[a] = NAN;
+		pt->ratio_noisy[a] = 1;
+	}
+}
+
 void sweep_derive(struct sweep *s)
 {
 	const struct sweep_axes *ax = &s->ax;
@@ -485,8 +502,10 @@ void sweep_derive(struct sweep *s)
 		struct sweep_point *pt = &s->points[k];
 		int pidx[SWEEP_NAXES];
 
-		for (a = 0; a < SWEEP_NAXES; a++)
-			pt->ratio[a] = pt->efficiency[a] = NAN;
+		for (a = 0; a < SWEEP_NAXES; a++) {
+			pt->ratio[a] = pt->efficiency[a] = pt->ratio_spread[a] = NAN;
+			pt->ratio_noisy[a] = 0;
+		}
 		if (!has_result(pt))
 			continue;
 		for (a = 0; a < SWEEP_NAXES; a++) {
@@ -497,10 +516,13 @@ void sweep_derive(struct sweep *s)
 			memcpy(pidx, pt->idx, sizeof(pidx));
 			pidx[a] = ax->base[a];
 			partner = &s->points[sweep_point_index(ax, pidx)];
-			if (partner == pt)
+			if (partner == pt) {
 				pt->ratio[a] = 1;	/* exactly, not ips / ips */
-			else if (partner->state == SWEEP_DONE && partner->ips > 0)
+				pt->ratio_spread[a] = 0;
+			} else if (partner->state == SWEEP_DONE && partner->ips > 0) {
 				pt->ratio[a] = pt->ips / partner->ips;
+				ratio_noise(pt, partner, a);
+			}
 			if (a == SWEEP_THREADS || a == SWEEP_PROCS)
 				pt->efficiency[a] = pt->ratio[a] *
 					sweep_axis_number(ax, a, ax->base[a]) /

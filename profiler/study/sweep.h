@@ -128,6 +128,7 @@ struct sweep_proc {
 struct sweep_layer {
 	char name[CP_NAME_LEN];
 	double time_ms;		/* median */
+	double noise;		/* interquartile range / median of its time; NaN unknown */
 	/* busy time over the workers: NaN when not measured */
 	double busy_sum, busy_max;
 	int nbusy;		/* workers busy for at least a tenth of the busiest */
@@ -158,6 +159,17 @@ struct sweep_point {
 	 */
 	double ratio[SWEEP_NAXES];
 	double efficiency[SWEEP_NAXES];	/* threads and procs only */
+	/*
+	 * The noise: noise is the interquartile range of the per-iteration
+	 * latency over its median (the widest of the processes'), NaN unknown;
+	 * ratio_spread[a] that of both points carried to the ratio,
+	 * ratio x sqrt(noise^2 + partner's noise^2). A ratio whose spread is
+	 * wider than its distance from 1 is no measurement: ratio[a] and
+	 * efficiency[a] are NaN and ratio_noisy[a] is set.
+	 */
+	double noise;
+	double ratio_spread[SWEEP_NAXES];
+	int ratio_noisy[SWEEP_NAXES];
 
 	double ips_per_core, llc_mib, ips_per_llc_mib;
 	/* need the machine's ceilings: NaN without */
@@ -267,18 +279,22 @@ void sweep_runs_free(struct cp_run **runs, int n);
  * the busy time summed over the workers grew by more than 20% (each
  * worker's part took longer than its share: caches, bandwidth); else
  * OVERHEAD: the time went outside the workers' tasks (fork/join, barriers,
- * a primitive too small to split). UNKNOWN without busy time.
+ * a primitive too small to split). UNKNOWN without busy time. NOISE when
+ * the speedup's spread (both layers' noise carried to it) is wider than its
+ * distance from 1, or than the efficiency's from 80%: not measurable here.
  */
 enum sweep_verdict {
 	VERDICT_UNKNOWN, VERDICT_SCALES, VERDICT_SERIAL, VERDICT_IMBALANCE,
 	VERDICT_CONTENTION, VERDICT_OVERHEAD,
+	VERDICT_NOISE,		/* the speedup is inside its noise: not measurable */
 };
 
 const char *sweep_verdict_name(enum sweep_verdict v);
 
 struct sweep_layer_scaling {
 	int layer;		/* row */
-	double speedup;		/* base time / time */
+	double speedup;		/* base time / time; NaN when not measurable */
+	double speedup_spread;	/* speedup x sqrt(noise^2 + base noise^2); NaN unknown */
 	double efficiency;	/* speedup x base threads / threads */
 	double imbalance;	/* at threads; NaN unknown */
 	double work_growth;	/* busy sum / base busy sum; NaN unknown */

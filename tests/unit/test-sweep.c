@@ -299,6 +299,86 @@ static void test_derive(void)
 	sweep_release(&s);
 }
 
+/* A point of @ips whose per-iteration latency has an IQR of @noise x its median. */
+static void fill_noisy(struct sweep *s, int k, double ips, int threads, double noise)
+{
+	struct cp_run *r = fake_run(ips, threads, k + 1, 0);
+
+	r->latency_q1_ms = r->latency_ms * (1 - noise / 2);
+	r->latency_q3_ms = r->latency_ms * (1 + noise / 2);
+	r->layers[0].time_ms = r->latency_ms;
+	r->layers[0].time_q1_ms = r->latency_q1_ms;
+	r->layers[0].time_q3_ms = r->latency_q3_ms;
+	sweep_point_fill(s, k, &r, 1);
+	cp_run_free(r);
+}
+
+static void test_noise(void)
+{
+	struct sweep_axes ax = { 0 };
+	struct sweep_layer_scaling *sc;
+	struct sweep s;
+	json_t *j, *c;
+
+	/* threads 1,2 x layout nchw,nhwc */
+	parse(&ax, SWEEP_LAYOUT, "nchw,nhwc");
+	parse(&ax, SWEEP_THREADS, "1,2");
+	sweep_axes_finish(&ax);
+	sweep_init(&s, &ax);
+	fill_noisy(&s, 0, 100, 1, 0.02);
+	fill_noisy(&s, 1, 190, 2, 0.02);	/* 1.9x: far outside 2 % noise */
+	fill_noisy(&s, 2, 102, 1, 0.10);	/* nhwc 1.02x of nchw, 10 % noise */
+	fill_noisy(&s, 3, 200, 2, 0.10);
+	sweep_derive(&s);
+	is_near(s.points[1].noise, 0.02, 1e-9, "a point's noise: IQR / median of its latency");
+	is_near(s.points[1].ratio[SWEEP_THREADS], 1.9, 1e-9, "a speedup outside its noise is kept");
+	is_near(s.points[1].ratio_spread[SWEEP_THREADS], 1.9 * sqrt(2 * 0.02 * 0.02), 1e-9,
+		"its spread: both points' noise carried to the ratio");
+	ok(!s.points[1].ratio_noisy[SWEEP_THREADS], "and it is measurable");
+	ok(isnan(s.points[2].ratio[SWEEP_LAYOUT]), "1.02x with 10 %% noise: no ratio");
+	ok(s.points[2].ratio_noisy[SWEEP_LAYOUT], "but not measurable, with its spread %.3f",
+	   s.points[2].ratio_spread[SWEEP_LAYOUT]);
+	ok(s.points[0].ratio[SWEEP_THREADS] == 1 && s.points[0].ratio_spread[SWEEP_THREADS] == 0,
+	   "the baseline against itself: exactly 1, no spread");
+	j = sweep_to_json(&s);
+	c = json_array_get(json_object_get(j, "combinations"), 2);
+	ok(json_is_null(json_object_get(c, "layout_ratio")), "JSON: a noisy ratio is null");
+	ok(strstr(json_string_value(json_object_get(c, "layout_ratio_reason")),
+		  "not measurable here (noise \u00b1") != NULL, "with the reason: %s",
+	   json_string_value(json_object_get(c, "layout_ratio_reason")));
+	ok(json_number_value(json_object_get(c, "layout_ratio_spread")) > 0.1, "and the spread");
+	json_decref(j);
+	/* per layer: nhwc 2 threads vs 1 thread, 200 vs 102: 1.96x inside 14 % noise holds */
+	is_int(sweep_layer_scaling(&s, 3, &sc), 1, "one layer scaled");
+	ok(sc[0].verdict == VERDICT_SCALES, "1.96x with 14 %% spread: scales (%s)",
+	   sweep_verdict_name(sc[0].verdict));
+	free(sc);
+	sweep_release(&s);
+
+	/* a layer that barely moves against wide noise: not measurable */
+	memset(&ax, 0, sizeof(ax));
+	parse(&ax, SWEEP_THREADS, "1,2");
+	sweep_axes_finish(&ax);
+	sweep_init(&s, &ax);
+	fill_noisy(&s, 0, 100, 1, 0.10);
+	fill_noisy(&s, 1, 102, 2, 0.10);
+	sweep_derive(&s);
+	ok(isnan(s.points[1].ratio[SWEEP_THREADS]) && isnan(s.points[1].efficiency[SWEEP_THREADS]),
+	   "speedup 1.02 with 10 %% noise: no speedup, no efficiency");
+	is_int(sweep_layer_scaling(&s, 1, &sc), 1, "the layer is compared");
+	is_str(sweep_verdict_name(sc[0].verdict), "not measurable", "its verdict: not measurable");
+	ok(isnan(sc[0].speedup) && sc[0].speedup_spread > 0.1, "its speedup null, spread %.3f",
+	   sc[0].speedup_spread);
+	free(sc);
+	j = sweep_to_json(&s);
+	c = json_object_get(json_object_get(json_object_get(j, "summary"), "scaling"), "threads");
+	ok(json_is_null(json_object_get(c, "speedup")), "summary: no speedup from noise alone");
+	is_int(json_integer_value(json_object_get(c, "pairs")), 0, "summary: no pair measured");
+	is_int(json_integer_value(json_object_get(c, "noisy")), 1, "summary: one inside its noise");
+	json_decref(j);
+	sweep_release(&s);
+}
+
 int main(void)
 {
 	test_parse();
@@ -306,5 +386,6 @@ int main(void)
 	test_order();
 	test_place();
 	test_derive();
+	test_noise();
 	return done_testing();
 }
