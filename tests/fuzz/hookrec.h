@@ -35,12 +35,16 @@ static inline uint64_t hookrec_layout(struct cp_hook_header *h, uint32_t workers
 		.max_execs = execs, .worker_size = sizeof(struct cp_hook_worker),
 		.prim_size = sizeof(struct cp_hook_prim),
 		.exec_size = sizeof(struct cp_hook_exec),
+		.event_size = sizeof(struct cp_hook_event),
 	};
 	h->workers_off = hookrec_align8(sizeof(*h));
 	h->prims_off = hookrec_align8(h->workers_off + (uint64_t)workers * h->worker_size);
 	h->execs_off = hookrec_align8(h->prims_off + (uint64_t)prims * h->prim_size);
 	h->busy_off = hookrec_align8(h->execs_off + (uint64_t)execs * h->exec_size);
-	h->total_size = hookrec_align8(h->busy_off + (uint64_t)workers * execs * 4);
+	/* no -e events: raw mode reaches the event fields */
+	h->events_off = hookrec_align8(h->busy_off + (uint64_t)workers * execs * 4);
+	h->counts_off = h->events_off;
+	h->total_size = h->counts_off;
 	return h->total_size;
 }
 
