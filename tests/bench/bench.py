@@ -218,20 +218,30 @@ def overhead(a):
         ("counters, default events (--ebpf none)", ["--ebpf", "none"]),
     ]
     pct = defaultdict(list)
+    spread = defaultdict(list)
     lat = defaultdict(list)
     backend = {}
     for _ in range(a.rounds):
         for name, extra in modes:
             j = stat_json("resnet50", *common, *extra)
-            pct[name].append(j["total"]["overhead_pct"])
+            # null when inside its noise: the spread says how wide that is
+            if j["total"]["overhead_pct"] is not None:
+                pct[name].append(j["total"]["overhead_pct"])
+            if j["total"].get("overhead_spread_pct") is not None:
+                spread[name].append(j["total"]["overhead_spread_pct"])
             backend[name] = j["backend"]
         # eBPF on vs off with the same counters: latency ratio, interleaved
         for name, extra in (("counters only", ["--ebpf", "none"]), ("counters + all eBPF", [])):
             j = stat_json("resnet50", *common, "--no-overhead", *extra)
             lat[name].append(j["total"]["latency_ms"])
     for name, _ in modes:
-        print("  %-45s %6.2f%%  (backend %s; per-layer vs plain iterations, median ratio)"
-              % (name, med(pct[name]), backend[name]))
+        if pct[name]:
+            print("  %-45s %6.2f%%  (noise ±%.2f%%; backend %s; per-layer vs plain iterations,"
+                  " median ratio; %d of %d rounds measurable)"
+                  % (name, med(pct[name]), med(spread[name]), backend[name], len(pct[name]), a.rounds))
+        else:
+            print("  %-45s not measurable here (noise ±%.2f%%, median over %d rounds; backend %s)"
+                  % (name, med(spread[name]), a.rounds, backend[name]))
     if "rdpmc" not in backend.values():
         print("  %-45s %s" % ("rdpmc", "not supported here: no hardware PMU, so not measured"))
     r = [b / a_ for a_, b in zip(lat["counters only"], lat["counters + all eBPF"])]
