@@ -15,24 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "tap.h"
 #include "core/app.h"
 #include "ebpf/ebpf.h"
 #include "util/util.h"
-
-static int fd_count(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;	/* the directory's own fd */
-}
 
 /*
  * The hook fails open on counters: an event no kernel knows (type 0x7fff)
@@ -110,10 +97,10 @@ int main(void)
 			.ebpf_parts = EBPF_SCHED | EBPF_FAULTS,
 		};
 		struct cp_run *run = NULL;
-		int before = fd_count(), err, after;
+		int before = count_fds(), err, after;
 
 		err = app_run(&o, "test", &run);
-		after = fd_count();
+		after = count_fds();
 		ok(err == 0 && run, "app_run, %s: a run (%s)", names[m], err ? cp_strerror(err) : "ok");
 		is_int(after, before, "... the same fds before and after (%s)", names[m]);
 		ok(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "... no child left (%s)",

@@ -27,27 +27,13 @@
 #include "sample.skel.h"
 #include "sched.skel.h"
 #include "synth-workload.h"
+#include "fds.h"
 #include "tap.h"
 #include "util/util.h"
 
 #define STEADY_ITERATIONS 6
 
 static const enum ebpf_part all_parts[] = { EBPF_SCHED, EBPF_FAULTS, EBPF_NUMA, EBPF_SAMPLE };
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;	/* the directory's own fd */
-}
 
 /* Entries in `bpftool prog show`, -1 when bpftool cannot tell. */
 /*
