@@ -81,7 +81,8 @@ struct cp_hook_header {
 	uint32_t other_processes;	/* processes that loaded the hook after it: not recorded */
 	uint32_t nworkers;	/* threads that began an ITT task (claims) */
 	uint32_t nprims;	/* distinct primitives (claims) */
-	uint32_t reserved2;
+	uint32_t described;	/* primitives described in full (the others: found by their
+				   implementation descriptor) */
 	uint64_t nexecs;	/* dnnl_primitive_execute calls (claims) */
 	uint64_t itt_tasks;	/* ITT tasks that began on threads without a worker slot */
 	char error[160];	/* why the hook did not record, NUL-terminated */

@@ -17,6 +17,7 @@
  * (extension modules' dependencies are loaded RTLD_LOCAL).
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -38,17 +39,14 @@
 #include "hook/itt.h"
 
 #define CP_EXPORT __attribute__((visibility("default")))
-#define MAP_SLOTS 16384		/* primitive pointer -> id, open addressing */
+#define PD_SLOTS 8192		/* oneDNN's implementation descriptors -> id, open addressing */
 #define DESC_SLOTS 16384	/* > the record's max_prims */
-#define TOMBSTONE ((const void *)1)
 
 typedef dnnl_status_t (*execute_fn)(const_dnnl_primitive_t, dnnl_stream_t, int,
 				    const dnnl_exec_arg_t *);
-typedef dnnl_status_t (*destroy_fn)(dnnl_primitive_t);
 
 static struct {
 	execute_fn execute;
-	destroy_fn destroy;
 	dnnl_status_t (*get_pd)(const_dnnl_primitive_t, const_dnnl_primitive_desc_t *);
 	dnnl_status_t (*query)(const_dnnl_primitive_desc_t, dnnl_query_t, int, void *);
 	const dnnl_memory_desc_t *(*query_md)(const_dnnl_primitive_desc_t, dnnl_query_t, int);
@@ -74,10 +72,33 @@ static int resolved;		/* 1 ok, -1 failed */
 /* The execution the calling thread is in: what the workers' tasks belong to. */
 static volatile uint64_t cur_exec = UINT64_MAX;
 
-static struct {
-	const void *key;	/* NULL: empty, TOMBSTONE: destroyed */
-	int32_t id;		/* id + 1; 0: being described */
-} map[MAP_SLOTS];
+/*
+ * What oneDNN shares between primitives re-created from its primitive
+ * cache (PyTorch creates a new one for every execution): the cached
+ * implementation's descriptor, whose memory descriptors and attributes are
+ * members of it, at the same addresses for as long as it lives. Those
+ * addresses, with the kind and the implementation, name it; the shapes and
+ * formats its entry recorded tell it from a later one allocated where an
+ * evicted one was (dynamic shapes overflow the cache). Without the cache
+ * (ONEDNN_PRIMITIVE_CACHE_CAPACITY=0) every execution misses and is
+ * described in full.
+ */
+struct pd_key {
+	const void *md[3];	/* src, weights, dst */
+	const void *attr;
+	const char *impl;	/* a static string of oneDNN's, one per implementation */
+	int32_t kind;
+	int32_t npost;		/* post-ops */
+};
+
+struct pd_slot {
+	uint64_t hash;		/* 0: empty */
+	int32_t id;		/* id + 1; 0: being filled */
+	int32_t reserved;
+	struct pd_key key;
+};
+
+static struct pd_slot *pds;	/* PD_SLOTS, mapped when recording */
 
 /* description hash -> id + 1, so that re-created primitives share an entry */
 static struct {
@@ -131,7 +152,6 @@ static void resolve(void)
 		return;
 	}
 	dnnl.execute = (execute_fn)sym(h, "dnnl_primitive_execute", &missing);
-	dnnl.destroy = (destroy_fn)sym(h, "dnnl_primitive_destroy", &missing);
 	*(void **)&dnnl.get_pd = sym(h, "dnnl_primitive_get_primitive_desc", &missing);
 	*(void **)&dnnl.query = sym(h, "dnnl_primitive_desc_query", &missing);
 	*(void **)&dnnl.query_md = sym(h, "dnnl_primitive_desc_query_md", &missing);
@@ -267,21 +287,17 @@ static void fill_post_ops(struct cp_hook_prim *p, const_dnnl_primitive_desc_t pd
 }
 
 /* Once per primitive: what it is. oneDNN's queries only read its descriptor. */
-static void prim_describe(struct cp_hook_prim *p, const_dnnl_primitive_t prim)
+static void prim_describe(struct cp_hook_prim *p, const_dnnl_primitive_desc_t pd,
+			  const struct pd_key *key)
 {
-	const_dnnl_primitive_desc_t pd = NULL;
-	const char *impl = NULL;
-	dnnl_primitive_kind_t kind = dnnl_undefined_primitive;
+	dnnl_primitive_kind_t kind = (dnnl_primitive_kind_t)key->kind;
 
-	if (dnnl.get_pd(prim, &pd) != dnnl_success || !pd)
-		return;
-	dnnl.query(pd, dnnl_query_primitive_kind, 0, &kind);
 	p->kind = kind;
-	if (dnnl.query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl)
-		snprintf(p->impl, sizeof(p->impl), "%s", impl);
-	md_copy(&p->src, dnnl.query_md(pd, dnnl_query_src_md, 0));
-	md_copy(&p->wei, dnnl.query_md(pd, dnnl_query_weights_md, 0));
-	md_copy(&p->dst, dnnl.query_md(pd, dnnl_query_dst_md, 0));
+	if (key->impl)
+		snprintf(p->impl, sizeof(p->impl), "%s", key->impl);
+	md_copy(&p->src, key->md[0]);
+	md_copy(&p->wei, key->md[1]);
+	md_copy(&p->dst, key->md[2]);
 	p->groups = 1;
 	switch (kind) {
 	case dnnl_convolution:
@@ -307,15 +323,6 @@ static void prim_describe(struct cp_hook_prim *p, const_dnnl_primitive_t prim)
 		break;
 	}
 	fill_post_ops(p, pd);
-}
-
-static uint32_t slot_of(const void *key)
-{
-	uintptr_t x = (uintptr_t)key;
-
-	x ^= x >> 17;
-	x *= 0x9e3779b97f4a7c15ull;
-	return (uint32_t)(x >> 40) & (MAP_SLOTS - 1);
 }
 
 /* Word by word: this runs once per execution where frameworks re-create primitives. */
@@ -371,55 +378,136 @@ static int32_t desc_id(const struct cp_hook_prim *p)
 	return (int32_t)n;
 }
 
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* What names @pd's implementation descriptor: a few queries, no copies. */
+static int pd_key_of(const_dnnl_primitive_desc_t pd, struct pd_key *k)
+{
+	static const dnnl_query_t q[3] = { dnnl_query_src_md, dnnl_query_weights_md,
+					   dnnl_query_dst_md };
+	dnnl_primitive_kind_t kind = dnnl_undefined_primitive;
+	const_dnnl_primitive_attr_t attr = NULL;
+	const_dnnl_post_ops_t po = NULL;
+	int i;
+
+	memset(k, 0, sizeof(*k));
+	if (dnnl.query(pd, dnnl_query_primitive_kind, 0, &kind) != dnnl_success)
+		return -1;
+	k->kind = kind;
+	if (dnnl.query(pd, dnnl_query_impl_info_str, 0, &k->impl) != dnnl_success)
+		k->impl = NULL;
+	for (i = 0; i < 3; i++)
+		k->md[i] = dnnl.query_md(pd, q[i], 0);
+	if (dnnl.get_attr(pd, &attr) == dnnl_success && attr) {
+		k->attr = attr;
+		if (dnnl.get_post_ops(attr, &po) == dnnl_success && po)
+			k->npost = dnnl.post_ops_len(po);
+	}
+	return 0;
+}
+
+static uint64_t pd_hash(const struct pd_key *k)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		h = mix(h, (uintptr_t)k->md[i]);
+	h = mix(h, (uintptr_t)k->attr);
+	h = mix(h, (uintptr_t)k->impl);
+	h = mix(h, (uint64_t)(uint32_t)k->kind << 32 | (uint32_t)k->npost);
+	return h | 1;	/* 0 marks an empty slot */
+}
+
+/* Does @md still say what @have recorded? The fields md_copy() took, no more. */
+static int md_same(const struct cp_hook_md *have, const dnnl_memory_desc_t *md)
+{
+	int i, n;
+
+	if (!md || md->ndims <= 0)
+		return have->ndims == 0;
+	n = md->ndims < CP_HOOK_MAX_DIMS ? md->ndims : CP_HOOK_MAX_DIMS;
+	if (have->ndims != n || have->data_type != (int32_t)md->data_type ||
+	    have->format_kind != (int32_t)md->format_kind)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (have->dims[i] != md->dims[i])
+			return 0;
+	if (md->format_kind != dnnl_blocked)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (have->strides[i] != md->format_desc.blocking.strides[i])
+			return 0;
+	n = md->format_desc.blocking.inner_nblks < CP_HOOK_MAX_DIMS ?
+	    md->format_desc.blocking.inner_nblks : CP_HOOK_MAX_DIMS;
+	if (have->inner_nblks != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (have->inner_blks[i] != (int32_t)md->format_desc.blocking.inner_blks[i] ||
+		    have->inner_idxs[i] != (int32_t)md->format_desc.blocking.inner_idxs[i])
+			return 0;
+	return 1;
+}
+
+static int pd_same(const struct pd_slot *e, int32_t id, const struct pd_key *k)
+{
+	const struct cp_hook_prim *p = &prims[id];
+
+	return memcmp(&e->key, k, sizeof(*k)) == 0 && md_same(&p->src, k->md[0]) &&
+	       md_same(&p->wei, k->md[1]) && md_same(&p->dst, k->md[2]);
+}
+
 /*
- * The id of @prim, described on first sight (cached by pointer). A slot's id
- * is id + 1, 0 while it is being described or after the primitive was
- * destroyed; a destroyed primitive's slot becomes a tombstone that a new
- * pointer may take. Two threads meeting a new primitive at once may each
- * describe it: both get the same id.
+ * The record's id of the primitive @prim: a hash lookup when its
+ * implementation descriptor was seen before, else described in full (and
+ * shared with an earlier entry of the same description). -1: the record's
+ * table is full, or oneDNN gave no descriptor. Two threads meeting a new
+ * one at once may each describe it: both get the same id.
  */
 static int32_t prim_id(const_dnnl_primitive_t prim)
 {
-	uint32_t s = slot_of(prim), i, mine = MAP_SLOTS, tomb = MAP_SLOTS;
+	const_dnnl_primitive_desc_t pd = NULL;
 	struct cp_hook_prim tmp;
-	const void *k;
+	struct pd_slot *e = NULL;
+	struct pd_key key;
+	uint64_t h, k;
+	uint32_t s, i;
 	int32_t id;
 
-	/* to the pointer or an empty slot; a new pointer takes the first tombstone */
-	for (i = 0; i < MAP_SLOTS; i++, s = (s + 1) & (MAP_SLOTS - 1)) {
-		k = __atomic_load_n(&map[s].key, __ATOMIC_ACQUIRE);
-		if (k == prim) {
-			id = __atomic_load_n(&map[s].id, __ATOMIC_ACQUIRE) - 1;
-			if (id >= 0)
+	if (dnnl.get_pd(prim, &pd) != dnnl_success || !pd || pd_key_of(pd, &key) != 0)
+		return -1;
+	h = pd_hash(&key);
+	for (i = 0, s = (uint32_t)(h >> 24) & (PD_SLOTS - 1); i < PD_SLOTS;
+	     i++, s = (s + 1) & (PD_SLOTS - 1)) {
+		k = __atomic_load_n(&pds[s].hash, __ATOMIC_ACQUIRE);
+		if (k == h) {
+			id = __atomic_load_n(&pds[s].id, __ATOMIC_ACQUIRE) - 1;
+			if (id >= 0 && pd_same(&pds[s], id, &key))
 				return id;
-			mine = s;	/* being described by another thread: describe too */
-			break;
+			continue;	/* being filled, or another one */
 		}
-		if (k == TOMBSTONE && tomb == MAP_SLOTS)
-			tomb = s;
-		if (!k)
-			break;
-	}
-	if (mine == MAP_SLOTS) {
-		const void *expect = TOMBSTONE;
+		if (!k) {
+			uint64_t expect = 0;
 
-		if (tomb < MAP_SLOTS && __atomic_compare_exchange_n(&map[tomb].key, &expect, prim, 0,
-								     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			mine = tomb;
-		else if (i < MAP_SLOTS) {
-			expect = NULL;
-			if (__atomic_compare_exchange_n(&map[s].key, &expect, prim, 0,
-							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ||
-			    expect == prim)
-				mine = s;
+			if (__atomic_compare_exchange_n(&pds[s].hash, &expect, h, 0,
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+				e = &pds[s];
+			break;
 		}
 	}
+	__atomic_fetch_add(&rec->described, 1, __ATOMIC_RELAXED);
 	memset(&tmp, 0, sizeof(tmp));
-	prim_describe(&tmp, prim);
+	prim_describe(&tmp, pd, &key);
 	tmp.ready = 1;
 	id = desc_id(&tmp);
-	if (id >= 0 && mine < MAP_SLOTS)
-		__atomic_store_n(&map[mine].id, id + 1, __ATOMIC_RELEASE);
+	if (e && id >= 0) {
+		e->key = key;
+		__atomic_store_n(&e->id, id + 1, __ATOMIC_RELEASE);
+	}
 	return id;
 }
 
@@ -485,29 +573,6 @@ CP_EXPORT dnnl_status_t dnnl_primitive_execute(const_dnnl_primitive_t prim, dnnl
 		__atomic_store_n(&e->end_ns, now_ns(), __ATOMIC_RELEASE);
 	}
 	return st;
-}
-
-/* A destroyed primitive's address may come back as another primitive. */
-CP_EXPORT dnnl_status_t dnnl_primitive_destroy(dnnl_primitive_t prim)
-{
-	uint32_t s, i;
-
-	pthread_once(&resolve_once, resolve);
-	if (resolved < 0)
-		return dnnl_runtime_error;
-	if (prim && rec && !disabled)
-		for (i = 0, s = slot_of(prim); i < MAP_SLOTS; i++, s = (s + 1) & (MAP_SLOTS - 1)) {
-			const void *k = __atomic_load_n(&map[s].key, __ATOMIC_ACQUIRE);
-
-			if (!k)
-				break;
-			if (k == prim) {
-				__atomic_store_n(&map[s].id, 0, __ATOMIC_RELEASE);
-				__atomic_store_n(&map[s].key, TOMBSTONE, __ATOMIC_RELEASE);
-				break;
-			}
-		}
-	return dnnl.destroy(prim);
 }
 
 static void worker_claim(void)
@@ -680,6 +745,15 @@ __attribute__((constructor)) static void hook_init(void)
 		return;
 	if (!layout_ok(m, (size_t)sb.st_size)) {
 		munmap(m, (size_t)sb.st_size);
+		return;
+	}
+	/* the process's own: pages are touched as implementations are met */
+	pds = mmap(NULL, PD_SLOTS * sizeof(*pds), PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pds == MAP_FAILED) {
+		pds = NULL;
+		rec = m;
+		hook_fail("cannot map the hook's table: %s", strerror(errno));
 		return;
 	}
 	rec = m;

@@ -3,9 +3,11 @@
  * A oneDNN application of known shapes for tests/cli/t-app.sh: three
  * convolutions, a reorder and a max pooling, run N times in that order.
  *
- *   app-prims [N] [crash|exit3]
+ *   app-prims [N] [crash|exit3|recreate]
  *
- * crash: dies of SIGSEGV after N/2 iterations; exit3: exits with status 3.
+ * crash: dies of SIGSEGV after N/2 iterations; exit3: exits with status 3;
+ * recreate: creates each primitive anew before each execution, as PyTorch
+ * does (oneDNN's primitive cache gives back the same implementation).
  * FLOPs (2 x multiply-adds): conv1 884736, conv2 2359296, conv3 524288.
  */
 #include <signal.h>
@@ -42,6 +44,7 @@ static dnnl_memory_t mem(const dnnl_memory_desc_t *md)
 }
 
 struct op {
+	dnnl_primitive_desc_t pd;
 	dnnl_primitive_t p;
 	int nargs;
 	dnnl_exec_arg_t args[3];
@@ -64,7 +67,7 @@ static void conv(struct op *op, dnnl_memory_t src, const dnnl_memory_desc_t *src
 						 dst_md, st, pl, pr));
 	CHECK(dnnl_primitive_desc_create(&pd, &cd, NULL, eng, NULL));
 	CHECK(dnnl_primitive_create(&op->p, pd));
-	dnnl_primitive_desc_destroy(pd);
+	op->pd = pd;
 	*dst = mem(dst_md);
 	op->nargs = 3;
 	op->args[0] = (dnnl_exec_arg_t){ DNNL_ARG_SRC, src };
@@ -97,7 +100,7 @@ int main(int argc, char **argv)
 	nhwc = mem(&nhwc_md);
 	CHECK(dnnl_reorder_primitive_desc_create(&pd, &c3_md, eng, &nhwc_md, eng, NULL));
 	CHECK(dnnl_primitive_create(&ops[3].p, pd));
-	dnnl_primitive_desc_destroy(pd);
+	ops[3].pd = pd;
 	ops[3].nargs = 2;
 	ops[3].args[0] = (dnnl_exec_arg_t){ DNNL_ARG_FROM, c3 };
 	ops[3].args[1] = (dnnl_exec_arg_t){ DNNL_ARG_TO, nhwc };
@@ -108,7 +111,7 @@ int main(int argc, char **argv)
 						&nhwc_md, &pool_md, st, ker, dil, pad, pad));
 	CHECK(dnnl_primitive_desc_create(&pd, &pdsc, NULL, eng, NULL));
 	CHECK(dnnl_primitive_create(&ops[4].p, pd));
-	dnnl_primitive_desc_destroy(pd);
+	ops[4].pd = pd;
 	ops[4].nargs = 2;
 	ops[4].args[0] = (dnnl_exec_arg_t){ DNNL_ARG_SRC, nhwc };
 	ops[4].args[1] = (dnnl_exec_arg_t){ DNNL_ARG_DST, pool };
@@ -117,15 +120,22 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (!strcmp(mode, "crash") && i == n / 2)
 			raise(SIGSEGV);
-		for (j = 0; j < 5; j++)
+		for (j = 0; j < 5; j++) {
+			if (!strcmp(mode, "recreate")) {
+				CHECK(dnnl_primitive_destroy(ops[j].p));
+				CHECK(dnnl_primitive_create(&ops[j].p, ops[j].pd));
+			}
 			CHECK(dnnl_primitive_execute(ops[j].p, stream, ops[j].nargs, ops[j].args));
+		}
 		CHECK(dnnl_stream_wait(stream));
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(stderr, "app-prims: %d iterations, %.3f us each\n", n,
 		((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / (n ? n : 1));
-	for (j = 0; j < 5; j++)
+	for (j = 0; j < 5; j++) {
 		dnnl_primitive_destroy(ops[j].p);
+		dnnl_primitive_desc_destroy(ops[j].pd);
+	}
 	dnnl_memory_destroy(in);
 	dnnl_memory_destroy(c1);
 	dnnl_memory_destroy(c2);

@@ -38,6 +38,16 @@ jq_ok "worker 0's busy time is its own part of the regions (GOMP_parallel stampe
 jq_ok "per-worker task-clock over the command (schedstat at exit)" "$TMP/s.json" \
 	'all(.threads[]; .cpu_ms > 0)'
 
+# primitives re-created before each execution (PyTorch's way), with a
+# cache of one entry: freed implementations' addresses are taken again by
+# other shapes, and the rows are still the five
+ONEDNN_PRIMITIVE_CACHE_CAPACITY=1 $STAT -- "$PRIMS" 20 recreate >"$TMP/r.json" 2>/dev/null
+ok "stat -- app-prims recreate exits 0" test $? -eq 0
+jq_ok "re-created primitives: the same five rows, FLOPs exact" "$TMP/r.json" \
+	'[.layers[].name] == ["conv3x3/1 3>16 32x32 #1", "conv3x3/2 16>32 32x32 #1",
+	  "conv1x1/1 32>32 16x16 #1", "reorder nchw>nhwc 32x16x16 #1", "maxpool2x2/2 32 16x16 #1"] and
+	 [.layers[].flops] == [884736, 2359296, 524288, 0, 0] and .periods == 20'
+
 # -e: each worker counts on itself at every ITT task (read(2) for software events)
 $STAT -e task-clock,page-faults,cycles -- "$PRIMS" 20 >"$TMP/e.json" 2>"$TMP/e.err"
 ok "stat -e -- app-prims exits 0" test $? -eq 0

@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <oneapi/dnnl/dnnl.h>
+
 #include "fds.h"
 #include "tap.h"
 #include "core/app.h"
@@ -72,6 +74,80 @@ static void test_events_fail_open(const char *hook)
 	close(fd);
 }
 
+/*
+ * Primitives re-created before every execution (PyTorch's way) are found
+ * by their implementation descriptor, which oneDNN's primitive cache shares:
+ * described once each. Without the cache, or with a cache of one entry,
+ * implementations are freed and new ones often take their addresses, for
+ * other shapes: still the five primitives, no more, no fewer.
+ */
+static void run_recreate(const char *hook, const char *capacity, struct hook_data *d, int *rc)
+{
+	void *map = NULL;
+	size_t size = 0;
+	int fd = -1, status = -1;
+	pid_t pid;
+
+	*rc = -1;
+	if (hook_record_create(1024, &fd, &map, &size))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d", fd);
+		fcntl(fd, F_SETFD, 0);
+		setenv("CONVPROF_HOOK_FD", num, 1);
+		setenv("LD_PRELOAD", hook, 1);
+		setenv("INTEL_LIBITTNOTIFY64", hook, 1);
+		setenv("INTEL_ITTNOTIFY_GROUPS", "all", 1);
+		setenv("OMP_NUM_THREADS", "2", 1);
+		if (capacity)
+			setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", capacity, 1);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl("build/tests/app-prims", "app-prims", "6", "recreate", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && hook_data_read(map, size, d) == 0)
+		*rc = 0;
+	munmap(map, size);
+	close(fd);
+}
+
+static void test_recreate(const char *hook)
+{
+	static const char *const caps[] = { NULL, "0", "1" };
+	static const char *const what[] = { "oneDNN's cache", "no cache", "a cache of one" };
+	size_t c;
+
+	for (c = 0; c < 3; c++) {
+		struct hook_data d;
+		int rc;
+		uint64_t i;
+		uint32_t seq_ok = 1;
+
+		run_recreate(hook, caps[c], &d, &rc);
+		ok(rc == 0, "recreate, %s: the command runs and its record is read", what[c]);
+		if (rc)
+			continue;
+		is_int((int)d.nexecs, 30, "... every execution is recorded (%s)", what[c]);
+		is_int((int)d.nprims, 5, "... as five primitives (%s)", what[c]);
+		for (i = 0; i < d.nexecs; i++)
+			seq_ok &= d.execs[i].prim == d.execs[i % 5].prim;
+		ok(seq_ok && d.execs[0].prim != d.execs[1].prim && d.prims[d.execs[3].prim].kind ==
+		   dnnl_reorder, "... each execution is its own primitive, the 4th a reorder (%s)",
+		   what[c]);
+		if (c == 0)
+			is_int((int)d.hdr.described, 5,
+			       "... each described once: re-created ones are found by their implementation");
+		else	/* a freed implementation's address, when taken again, is checked */
+			printf("# %s: %u of 30 executions described in full\n", what[c], d.hdr.described);
+		hook_data_release(&d);
+	}
+}
+
 int main(void)
 {
 	static const char *const modes[][3] = {
@@ -90,6 +166,7 @@ int main(void)
 		return done_testing();
 	}
 	test_events_fail_open(hook);
+	test_recreate(hook);
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		struct app_opts o = {
 			.argc = modes[m][2] ? 3 : 2, .argv = modes[m], .pin = "compact",
