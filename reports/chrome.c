@@ -31,12 +31,11 @@ static json_t *event(const char *ph, const char *name, long long pid, long long 
 static void add_metadata(json_t *evs, const struct cp_run *run, long long pid)
 {
 	json_t *e, *args;
-	char name[192];
+	char name[224], what[160];
 	int w;
 
-	snprintf(name, sizeof(name), "convprof run %lld: %s %dx%d batch %d %s %s, %d threads",
-		 pid, run->model, run->width, run->height, run->batch, run->precision,
-		 run->layout, run->threads);
+	cp_run_title(run, what, sizeof(what));
+	snprintf(name, sizeof(name), "convprof run %lld: %s, %d threads", pid, what, run->threads);
 	e = event("M", "process_name", pid, 0);
 	args = json_object();
 	json_set_str(args, "name", name);

@@ -372,7 +372,7 @@ static void roofline_section(FILE *fp, const struct html_report *h)
 {
 	const struct cp_run *run = h->run;
 	struct chart chart;
-	char title[256], *buf = NULL;
+	char title[256], what[160], *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
 
@@ -383,9 +383,9 @@ static void roofline_section(FILE *fp, const struct html_report *h)
 		fputs(")</p>\n", fp);
 		return;
 	}
-	snprintf(title, sizeof(title), "%s %dx%d batch %d, %s %s, %d thread%s: roofline",
-		 run->model, run->width, run->height, run->batch, run->precision,
-		 run->layout, run->threads, run->threads == 1 ? "" : "s");
+	cp_run_title(run, what, sizeof(what));
+	snprintf(title, sizeof(title), "%s, %d thread%s: roofline", what, run->threads,
+		 run->threads == 1 ? "" : "s");
 	roofline_chart(h->roof, h->ceilings, title, 8, &chart);
 	mem = open_memstream(&buf, &len);
 	if (mem) {
@@ -401,12 +401,12 @@ int html_report_write(const struct html_report *h, FILE *fp)
 {
 	const struct cp_run *run = h->run;
 	struct render_opts ro = h->ro ? *h->ro : (struct render_opts){ 0 };
-	char title[256], *buf = NULL;
+	char title[256], what[160], *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
 
-	snprintf(title, sizeof(title), "convprof: %s %dx%d, batch %d, %s, %s", run->model,
-		 run->width, run->height, run->batch, run->precision, run->layout);
+	cp_run_title(run, what, sizeof(what));
+	snprintf(title, sizeof(title), "convprof: %s", what);
 	page_begin(fp, title);
 	mem = open_memstream(&buf, &len);
 	if (mem) {

@@ -304,7 +304,27 @@ static void print_header(const struct cp_run *run, FILE *fp,
 		else
 			fprintf(fp, "%s: %s\n", e->name, e->reason);
 	}
-	for (i = 0; i < run->nevents; i++) {
+	for (i = 0; i < run->nevents && run->command_argc; i++) {
+		double r = run->events[i].running_ratio;
+		int j, first = 1;
+
+		if (!run->events[i].supported || isnan(r) || r >= 0.999)
+			continue;
+		for (j = 0; j < i; j++)	/* said with an earlier one */
+			if (run->events[j].supported && run->events[j].running_ratio == r)
+				break;
+		if (j < i)
+			continue;
+		fputs("sampled: ", fp);
+		for (j = i; j < run->nevents; j++)
+			if (run->events[j].supported && run->events[j].running_ratio == r) {
+				fprintf(fp, "%s%s", first ? "" : ", ", run->events[j].name);
+				first = 0;
+			}
+		fprintf(fp, " read in %.0f%% of the executions (one block in --count-every), "
+			"scaled\n", r * 100);
+	}
+	for (i = 0; i < run->nevents && !run->command_argc; i++) {
 		double r = run->events[i].running_ratio;
 
 		if (run->events[i].supported && !isnan(r) && r < 0.999)

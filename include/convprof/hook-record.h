@@ -55,6 +55,8 @@
 #define CP_HOOK_ENV_BPF		"CONVPROF_HOOK_BPF"
 #define CP_HOOK_MAX_DIMS	6
 #define CP_HOOK_MAX_EVENTS	8
+#define CP_HOOK_COUNT_BLOCK	4096	/* >= a forward pass's primitives, so that a block
+					   counts each of them */
 
 enum cp_hook_state {
 	CP_HOOK_UNLOADED = 0,	/* the hook never ran in the command */
@@ -69,9 +71,12 @@ struct cp_hook_header {
 	uint32_t header_size;	/* sizeof(struct cp_hook_header) */
 	uint64_t total_size;	/* of the file */
 	uint32_t max_workers, max_prims;
-	uint32_t max_execs, reserved0;
+	uint32_t max_execs;
+	uint32_t count_every;	/* events without rdpmc: read in one block of executions in
+				   this many (0, 1: in every one); cp_hook_counted() */
 	uint64_t workers_off, prims_off, execs_off, busy_off;
-	uint32_t worker_size, prim_size, exec_size, reserved1;
+	uint32_t worker_size, prim_size, exec_size;
+	uint32_t count_block;	/* executions in a block (0: CP_HOOK_COUNT_BLOCK) */
 	uint32_t nevents, event_size;	/* -e events the workers open (<= CP_HOOK_MAX_EVENTS) */
 	uint64_t events_off, counts_off;
 
@@ -122,7 +127,10 @@ struct cp_hook_md {
 	int32_t inner_idxs[CP_HOOK_MAX_DIMS];
 };
 
-/* A distinct primitive (by pointer; a destroyed one's pointer gets a new id). */
+/*
+ * A distinct primitive: one entry per description, however often the
+ * application re-created it.
+ */
 struct cp_hook_prim {
 	uint32_t ready;		/* 1 once the rest is written */
 	int32_t kind;		/* dnnl_primitive_kind_t */
@@ -143,5 +151,16 @@ struct cp_hook_exec {
 	uint64_t begin_ns;	/* CLOCK_MONOTONIC */
 	uint64_t end_ns;	/* 0: not finished (the command died in it) */
 };
+
+/*
+ * Whether execution @exec's events that cost a system call to read are
+ * read: in every one when @every <= 1, else in the executions of one block
+ * of @block (0: CP_HOOK_COUNT_BLOCK) in @every. Both sides compute it: the
+ * hook to read, convprof to scale.
+ */
+static inline int cp_hook_counted(uint64_t exec, uint32_t every, uint32_t block)
+{
+	return every <= 1 || (exec / (block ? block : CP_HOOK_COUNT_BLOCK)) % every == 0;
+}
 
 #endif

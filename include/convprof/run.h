@@ -221,6 +221,12 @@ static inline double *cp_run_busy(struct cp_run *run, int layer, int thread)
 /* Copy @argc strings of @argv into run->command_argv. */
 void cp_run_set_command(struct cp_run *run, int argc, const char *const *argv);
 
+/*
+ * What was profiled, for titles: "resnet50 224x224 batch 1, f32 blocked",
+ * or for a command run "command 'python3 infer.py'" (cut to @len).
+ */
+void cp_run_title(const struct cp_run *run, char *buf, size_t len);
+
 /* Append a timeline slice. */
 void cp_run_add_slice(struct cp_run *run, const struct cp_slice *s);
 

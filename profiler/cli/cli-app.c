@@ -64,7 +64,7 @@ int cli_app_run(const struct profile_opts *p, int cmd_argc, const char **cmd_arg
 	struct app_opts o = {
 		.argc = cmd_argc, .argv = cmd_argv, .pin = p->pin, .threads = p->threads,
 		.node = p->node, .warmup = p->warmup, .events = p->events,
-		.ebpf_parts = p->ebpf_parts,
+		.ebpf_parts = p->ebpf_parts, .count_every = p->count_every,
 	};
 	int err = app_run(&o, cmdline, run);
 

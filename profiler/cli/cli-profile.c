@@ -34,6 +34,8 @@ int profile_check(struct profile_opts *p, int nargs, const char **args,
 		return usage_error(usage, "which model? (resnet50, yolov3 or --cfg FILE)");
 	if (nargs > 1)
 		return usage_error(usage, "unexpected argument '%s'", args[1]);
+	if (p->count_every)
+		return usage_error(usage, "--count-every applies to -- <command> only");
 	if (!p->cfg)
 		p->model = args[0];
 	if (p->size && parse_size(p->size, &w, &h))

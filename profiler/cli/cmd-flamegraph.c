@@ -137,6 +137,12 @@ int cmd_flamegraph(int argc, const char **argv)
 		compare_labels(a, b, argv[0], argv[1], la, lb, sizeof(la));
 		snprintf(sub, sizeof(sub), "B = %s (run %lld) against A = %s (run %lld)",
 			 lb, (long long)b->id, la, (long long)a->id);
+	} else if (b->command_argc > 0) {
+		char what[160];
+
+		cp_run_title(b, what, sizeof(what));
+		snprintf(sub, sizeof(sub), "run %lld: %s, %d threads%s", (long long)b->id, what,
+			 b->threads, b->partial ? ", PARTIAL" : "");
 	} else {
 		snprintf(sub, sizeof(sub), "run %lld: batch %d, %s, %s, fusion %s, %d threads%s",
 			 (long long)b->id, b->batch, b->precision, b->layout,

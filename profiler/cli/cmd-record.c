@@ -42,6 +42,7 @@ int cmd_record(int argc, const char **argv)
 		OPT_INTEGER_OPTARG("timeline", &p.timeline, 1, BUSY_MAX_TIMELINE, 3, "[=<n>]",
 				   "keep per-worker begin/end of every layer for n iterations (default 3, at most 64)"),
 		PROFILE_OPTIONS(&p),
+		PROFILE_COMMAND_OPTIONS(&p),
 		OPT_END(),
 	};
 	struct store *st = NULL;

@@ -69,7 +69,7 @@ int cmd_roofline(int argc, const char **argv)
 	struct cp_run *run = NULL;
 	struct chart chart;
 	enum cp_format fmt;
-	char title[160];
+	char title[224];
 	int64_t id = 0;
 	int nargs, err, status = 1, analyzed = 0;
 
@@ -98,9 +98,11 @@ int cmd_roofline(int argc, const char **argv)
 	roofline_efficiency(run, &rc.rc, rc.llc_bytes, &eff);
 
 	if (strcmp(o.output, "none") != 0) {
-		snprintf(title, sizeof(title), "%s %dx%d batch %d, %s %s, %d thread%s: roofline",
-			 run->model, run->width, run->height, run->batch, run->precision,
-			 run->layout, run->threads, run->threads == 1 ? "" : "s");
+		char what[160];
+
+		cp_run_title(run, what, sizeof(what));
+		snprintf(title, sizeof(title), "%s, %d thread%s: roofline", what, run->threads,
+			 run->threads == 1 ? "" : "s");
 		roofline_chart(&res, &rc.rc, title, o.labels, &chart);
 		err = chart_save_svg(&chart, o.output);
 		chart_release(&chart);
@@ -119,11 +121,13 @@ int cmd_roofline(int argc, const char **argv)
 			json_set_str(root, "chart", o.output);
 		err = json_print(root, stdout);
 	} else {
-		if (fmt == FMT_TEXT)
-			printf("run %lld of '%s': %s %dx%d, batch %d, %s, %s, %d thread%s\n",
-			       (long long)run->id, o.input, run->model, run->width,
-			       run->height, run->batch, run->precision, run->layout,
-			       run->threads, run->threads == 1 ? "" : "s");
+		if (fmt == FMT_TEXT) {
+			char what[160];
+
+			cp_run_title(run, what, sizeof(what));
+			printf("run %lld of '%s': %s, %d thread%s\n", (long long)run->id, o.input,
+			       what, run->threads, run->threads == 1 ? "" : "s");
+		}
 		err = roofline_print(&res, &rc.rc, stdout, fmt);
 		if (fmt == FMT_TEXT) {
 			print_efficiency_text(&eff, stdout);

@@ -61,6 +61,7 @@ int cmd_stat(int argc, const char **argv)
 	const char *format = "text";
 	const struct option options[] = {
 		PROFILE_OPTIONS(&p),
+		PROFILE_COMMAND_OPTIONS(&p),
 		OPT_GROUP("output"),
 		OPT_STRING(0, "sort", &ro.sort, "<keys>",
 			   "sort rows by time (text default), index (execution order), flops, an event... (comma list)"),

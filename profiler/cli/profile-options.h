@@ -41,6 +41,9 @@
 	OPT_INTEGER('F', "freq", &(p)->freq, 1, 100000, "<hz>", "sampling frequency of eBPF sample (default 499)"), \
 	OPT_BOOLEAN(0, "progress", &(p)->progress, "say on stderr when the measured iterations begin")
 
+#define PROFILE_COMMAND_OPTIONS(p) \
+	OPT_INTEGER(0, "count-every", &(p)->count_every, 1, 1000000, "<n>", "-- <command>: read events without rdpmc in 1 block of 4096 executions in n (default 8; 1: all)")
+
 #define PROFILE_OPTIONS(p) \
 	OPT_GROUP("workload"), \
 	PROFILE_MODEL_OPTIONS(p), \

@@ -366,17 +366,30 @@ static void fill_sequence(const struct hook_data *d, const uint64_t *idx, uint64
  * The events' counts of the @m executions @ex (rows @rows), summed per row
  * and worker, divided by @div (periods kept): thread_counts per worker,
  * counts their sum. Each worker's deltas are scaled by its own
- * enabled/running times (multiplexing); (other) is not measured (NaN).
+ * enabled/running times (multiplexing). An event the worker read with
+ * read(2) was read only in the executions cp_hook_counted() picks: its
+ * row's sum is scaled by the row's executions over its counted ones (NaN
+ * when none was counted), and running_ratio says what share was counted.
+ * (other) is not measured (NaN).
  */
 static void fill_counts(const struct hook_data *d, const uint64_t *ex, const int *rows,
 			uint64_t m, double div, struct cp_run *run)
 {
-	uint32_t k, w;
-	uint64_t i;
+	uint32_t every = d->hdr.count_every, block = d->hdr.count_block, k, w;
+	uint64_t *nrow = xcalloc((size_t)run->nlayers + 1, sizeof(*nrow));
+	uint64_t *crow = xcalloc((size_t)run->nlayers + 1, sizeof(*crow));
+	uint64_t i, counted = 0;
 	int r;
 
+	for (i = 0; i < m; i++) {
+		int c = cp_hook_counted(ex[i], every, block);
+
+		nrow[rows[i]]++;
+		crow[rows[i]] += (uint64_t)c;
+		counted += (uint64_t)c;
+	}
 	for (k = 0; k < d->nevents && k < CP_HOOK_MAX_EVENTS; k++) {
-		int e = d->ev_col[k];
+		int e = d->ev_col[k], sampled_any = 0;
 		double *sum;
 
 		if (e < 0 || e >= run->nevents || !run->events[e].supported)
@@ -394,6 +407,10 @@ static void fill_counts(const struct hook_data *d, const uint64_t *ex, const int
 				const struct cp_hook_worker *wk = &d->workers[w];
 				double v = sum[(size_t)r * d->nworkers + w] / div;
 
+				if (every > 1 && !(wk->ev_rdpmc & (1u << k))) {
+					sampled_any = 1;
+					v = crow[r] ? v * (double)nrow[r] / (double)crow[r] : NAN;
+				}
 				if (wk->ev_running[k] && wk->ev_running[k] < wk->ev_enabled[k])
 					v *= (double)wk->ev_enabled[k] / (double)wk->ev_running[k];
 				if (run->thread_counts && (int)w < run->nthreads)
@@ -401,10 +418,15 @@ static void fill_counts(const struct hook_data *d, const uint64_t *ex, const int
 				row += v;
 			}
 			*cp_run_count(run, r, e) = row;
-			run->total_counts[e] += row;
+			if (!isnan(row))
+				run->total_counts[e] += row;
 		}
+		if (sampled_any && m)
+			run->events[e].running_ratio = (double)counted / (double)m;
 		free(sum);
 	}
+	free(nrow);
+	free(crow);
 }
 
 /* The kept executions of a sequence and their rows, for fill_counts(). */

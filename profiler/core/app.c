@@ -391,6 +391,8 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 	err = hook_record_create_events(o->max_execs, attrs, nev, &fd, &map, &size);
 	if (err)
 		goto out;
+	((struct cp_hook_header *)map)->count_every =
+		(uint32_t)(o->count_every > 0 ? o->count_every : APP_COUNT_EVERY);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);

@@ -15,6 +15,13 @@
  * a cp_run, one row per position of the repeating sequence of primitives.
  */
 
+/*
+ * Where an event costs a system call to read (software events, rdpmc off),
+ * two per task add about 4% to a PyTorch forward here; one block in 8 adds
+ * a fraction of that. Measured: tests/bench/app-bench.py.
+ */
+#define APP_COUNT_EVERY 8
+
 struct app_opts {
 	int argc;
 	const char *const *argv;	/* the command and its arguments */
@@ -23,6 +30,8 @@ struct app_opts {
 	int node;
 	int warmup;			/* periods dropped */
 	size_t max_execs;		/* capacity of the record; 0: default */
+	int count_every;		/* events without rdpmc: one block of executions in this
+					   many (0: APP_COUNT_EVERY, 1: every execution) */
 	const char *events;		/* -e as given, NULL: none asked for */
 	unsigned ebpf_parts;		/* eBPF parts asked for */
 };

@@ -30,6 +30,8 @@ struct profile_opts {
 	int no_overhead;
 	int no_busy;		/* --no-busy: do not bind oneDNN's ITT tasks */
 	int timeline;		/* record --timeline: iterations of slices kept */
+	int count_every;	/* -- <command>: events without rdpmc read in one block of
+				   executions in this many; 0: the default */
 	const char *ebpf;	/* "all" by default, "none", or a list */
 	unsigned ebpf_parts;	/* parsed by profile_check() (cli/profile-options.h) */
 	int freq;

@@ -202,3 +202,24 @@ void cp_run_set_command(struct cp_run *run, int argc, const char *const *argv)
 		run->command_argv[i] = xstrdup(argv[i] ? argv[i] : "");
 	run->command_argc = argc;
 }
+
+void cp_run_title(const struct cp_run *run, char *buf, size_t len)
+{
+	size_t n;
+	int i;
+
+	if (!len)
+		return;
+	if (run->command_argc <= 0) {
+		snprintf(buf, len, "%s %dx%d batch %d, %s %s", run->model, run->width, run->height,
+			 run->batch, run->precision, run->layout);
+		return;
+	}
+	n = (size_t)snprintf(buf, len, "command '");
+	for (i = 0; i < run->command_argc && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? " " : "", run->command_argv[i]);
+	if (n + 2 > len && len > 5)	/* cut: say so */
+		n = len - 5, memcpy(buf + n, "...", 3), n += 3;
+	if (n < len)
+		snprintf(buf + n, len - n, "'");
+}

@@ -8,7 +8,10 @@
  * call), with read(2) otherwise (cap_user_rdpmc off). Software events
  * (task-clock, page-faults, ...) have no page to read: they are opened as
  * one group, so that a single read(2) takes them all (about 600 ns for
- * three here, against 420 ns for each one alone). A failed open leaves the event's errno in the
+ * three here, against 420 ns for each one alone). Even so, two reads per
+ * task cost a few percent of a PyTorch forward, so these are read only in
+ * the executions cp_hook_counted() picks (one block in --count-every), and
+ * convprof scales; rdpmc events are read in every task. A failed open leaves the event's errno in the
  * worker's entry: convprof reports the event `not supported (reason)`.
  * The fds stay open until the command exits (OpenMP workers live as long).
  */
@@ -100,17 +103,22 @@ static void read_one(uint32_t k, struct counter_value *v)
 	v->count = v->enabled = v->running = 0;
 }
 
-/* All events into @v: the group with one read(2), the others one by one. */
-static void read_all(struct counter_value *v)
+/*
+ * The events into @v: the group with one read(2), the others one by one;
+ * those without rdpmc only when @all (else left as they are).
+ */
+static void read_all(struct counter_value *v, int all)
 {
 	uint64_t buf[3 + CP_HOOK_MAX_EVENTS];	/* nr, enabled, running, values */
 	int have = 0;
 	uint32_t k;
 
-	if (ngroup)
+	if (ngroup && all)
 		have = read(group_fd, buf, (3 + ngroup) * sizeof(buf[0])) ==
 		       (ssize_t)((3 + ngroup) * sizeof(buf[0])) && buf[0] == ngroup;
 	for (k = 0; k < nev; k++) {
+		if (!all && !pages[k])
+			continue;
 		if (!in_group[k]) {
 			read_one(k, &v[k]);
 		} else if (have) {
@@ -123,19 +131,19 @@ static void read_all(struct counter_value *v)
 	}
 }
 
-void hook_events_begin(void)
+void hook_events_begin(int all)
 {
-	read_all(at_begin);
+	read_all(at_begin, all);
 }
 
-void hook_events_end(uint64_t *out, struct cp_hook_worker *w)
+void hook_events_end(uint64_t *out, struct cp_hook_worker *w, int all)
 {
 	struct counter_value v[CP_HOOK_MAX_EVENTS];
 	uint32_t k;
 
-	read_all(v);
+	read_all(v, all);
 	for (k = 0; k < nev; k++) {
-		if (fds[k] < 0)
+		if (fds[k] < 0 || (!all && !pages[k]))
 			continue;
 		if (out)
 			out[k] += v[k].count - at_begin[k].count;

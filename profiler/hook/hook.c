@@ -66,6 +66,7 @@ static uint32_t *busy;
 static const struct cp_hook_event *events;
 static uint64_t *counts;	/* [max_workers][max_execs][nevents] */
 static int disabled;		/* a forked child, or a failure */
+static volatile int paused;	/* cp_hook_pause(): calls pass straight through */
 static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
 static int resolved;		/* 1 ok, -1 failed */
 
@@ -108,7 +109,9 @@ static struct {
 
 static __thread int my_slot = -1;	/* worker slot, -2: none left */
 static __thread int task_depth;
+static __thread int task_on;		/* the outermost task began unpaused */
 static __thread uint64_t task_begin_ns, task_exec;
+static __thread int task_counted;	/* read the events that cost a system call */
 static __thread uint64_t task_waited_ns;	/* outside its part of parallel regions */
 
 static uint64_t now_ns(void)
@@ -552,7 +555,7 @@ CP_EXPORT dnnl_status_t dnnl_primitive_execute(const_dnnl_primitive_t prim, dnnl
 	uint64_t idx;
 	int32_t id;
 
-	if (!ready()) {
+	if (paused || !ready()) {
 		pthread_once(&resolve_once, resolve);
 		if (resolved < 0)	/* nothing to call: oneDNN's own answer to a bad call */
 			return dnnl_runtime_error;
@@ -611,7 +614,19 @@ static void worker_claim(void)
 
 int hook_leader_tracking(void)
 {
-	return task_depth > 0 && my_slot >= 0 && !disabled;
+	return task_depth > 0 && task_on && my_slot >= 0 && !disabled;
+}
+
+/*
+ * Pause (@on != 0) and resume recording, between executions: paused, the
+ * hook passes every call straight through and records nothing, so that a
+ * program (app-bench.py) can time its own work with and without the hook's
+ * in one process, where run-to-run noise does not enter. A measurement
+ * aid, as ITT's __itt_pause is.
+ */
+CP_EXPORT void cp_hook_pause(int on)
+{
+	paused = on != 0;
 }
 
 void hook_leader_waited(uint64_t ns)
@@ -628,6 +643,9 @@ static void task_begin(void *arg, const char *domain, const char *name)
 	(void)name;
 	if (task_depth++ || disabled)
 		return;
+	task_on = !paused;
+	if (!task_on)
+		return;
 	if (my_slot == -1)
 		worker_claim();
 	if (my_slot < 0) {
@@ -642,8 +660,10 @@ static void task_begin(void *arg, const char *domain, const char *name)
 	task_waited_ns = 0;
 	hook_bpf_layer(my_slot, task_exec);
 	task_begin_ns = now_ns();
-	if (rec->nevents)
-		hook_events_begin();
+	if (rec->nevents) {
+		task_counted = cp_hook_counted(task_exec, rec->count_every, rec->count_block);
+		hook_events_begin(task_counted);
+	}
 }
 
 static void task_end(void *arg, const char *domain)
@@ -652,12 +672,12 @@ static void task_end(void *arg, const char *domain)
 
 	(void)arg;
 	(void)domain;
-	if (task_depth <= 0 || --task_depth || disabled || my_slot < 0)
+	if (task_depth <= 0 || --task_depth || disabled || !task_on || my_slot < 0)
 		return;
 	if (rec->nevents)
 		hook_events_end(task_exec < rec->max_execs ?
 				&counts[((uint64_t)my_slot * rec->max_execs + task_exec) *
-					rec->nevents] : NULL, &workers[my_slot]);
+					rec->nevents] : NULL, &workers[my_slot], task_counted);
 	d = now_ns() - task_begin_ns;
 	hook_bpf_layer(my_slot, UINT64_MAX);
 	d -= task_waited_ns < d ? task_waited_ns : d;

@@ -28,6 +28,12 @@ def forward_ms(stderr):
     return float(m.group(1)) if m else None
 
 
+def quartiles(v):
+    v = sorted(v)
+    q = len(v) // 4
+    return v[len(v) // 2], v[-1 - q] - v[q]
+
+
 def cpu_s():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -64,6 +70,18 @@ def main():
         "ONEDNN_VERBOSE=1": lambda: run(script, dict(env, ONEDNN_VERBOSE="1")),
         "torch.profiler": lambda: run(script + ["profiler"], env),
     }
+    alt = script + ["alternate"]
+    inproc_cfg = {
+        "time path": [CP, "stat", "-t", "2", "--ebpf", "none", "-e", "none", "--warmup", "2",
+                      "--format", "json", "--"] + alt,
+        "+ sw counters": [CP, "stat", "-t", "2", "--ebpf", "none",
+                          "-e", "task-clock,page-faults,context-switches", "--warmup", "2",
+                          "--format", "json", "--"] + alt,
+        "+ all eBPF": [CP, "stat", "-t", "2", "--ebpf", "all",
+                       "-e", "task-clock,page-faults,context-switches", "--warmup", "2",
+                       "--format", "json", "--"] + alt,
+    }
+    inproc = {k: [] for k in inproc_cfg}
     res = {k: [] for k in configs}
     cpu = {k: [] for k in configs}
     agree, conv_cp, convre_cp, conv_tp = [], [], [], []
@@ -84,18 +102,24 @@ def main():
                 m = re.search(r"profiler_conv_ms ([0-9.]+)", p.stderr)
                 if m:
                     conv_tp.append(float(m.group(1)))
+        for name, cmd in inproc_cfg.items():
+            m = re.search(r"hook_ratio ([0-9.]+)", run(cmd, env).stderr)
+            inproc[name].append(float(m.group(1)))
         print("round %d: %s" % (r + 1, ", ".join("%s %.1f" % (k, v[-1]) for k, v in res.items())),
               file=sys.stderr)
-    base = statistics.median(res["unprofiled"])
     print("ResNet-50 eager, batch 1, 2 pinned threads, %d forwards x %d rounds, interleaved"
           % (a.forwards, a.rounds))
-    cbase = statistics.median(cpu["unprofiled"])
-    print("%-20s %12s %10s %12s %10s" % ("configuration", "forward ms", "vs plain", "CPU s", "vs plain"))
+    print("%-20s %11s %19s %17s" % ("configuration", "forward ms", "vs plain (IQR)",
+                                    "CPU s vs plain"))
     for k, v in res.items():
-        m = statistics.median(v)
-        c = statistics.median(cpu[k])
-        print("%-20s %12.2f %+9.1f%% %12.2f %+9.1f%%" % (k, m, (m / base - 1) * 100, c,
-                                                       (c / cbase - 1) * 100))
+        rr, iqr = quartiles([x / b for x, b in zip(v, res["unprofiled"])])
+        cr, _ = quartiles([x / b for x, b in zip(cpu[k], cpu["unprofiled"])])
+        print("%-20s %11.2f %+9.1f%% (%4.1f%%) %+16.1f%%" % (k, statistics.median(v), (rr - 1) * 100,
+                                                          iqr * 100, (cr - 1) * 100))
+    print("inside one process, recorded vs paused forwards (%d pairs a round):" % (a.forwards // 2))
+    for k, v in inproc.items():
+        rr, iqr = quartiles(v)
+        print("  %-18s %+9.2f%% (IQR of the rounds %.2f%%)" % (k, (rr - 1) * 100, iqr * 100))
     print("convprof per-period latency / script's forward time: %.3f (median)"
           % statistics.median(agree))
     if conv_tp:

@@ -148,6 +148,66 @@ static void test_recreate(const char *hook)
 	}
 }
 
+/*
+ * With count_every 4 and blocks of 5 executions (one iteration of
+ * app-prims), the workers read task-clock (read(2)) in executions 0-4 and
+ * 20-24 only: counts there, none elsewhere.
+ */
+static void test_count_every(const char *hook)
+{
+	struct perf_event_attr tc = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(tc),
+				      .config = PERF_COUNT_SW_TASK_CLOCK };
+	struct cp_hook_header *h;
+	struct hook_data d;
+	void *map = NULL;
+	size_t size = 0;
+	int fd = -1, status = -1, right = 1;
+	uint64_t i;
+	uint32_t w;
+	pid_t pid;
+
+	if (hook_record_create_events(1024, &tc, 1, &fd, &map, &size)) {
+		ok(0, "a record with task-clock");
+		return;
+	}
+	h = map;
+	h->count_every = 4;
+	h->count_block = 5;
+	pid = fork();
+	if (pid == 0) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d", fd);
+		fcntl(fd, F_SETFD, 0);
+		setenv("CONVPROF_HOOK_FD", num, 1);
+		setenv("LD_PRELOAD", hook, 1);
+		setenv("INTEL_LIBITTNOTIFY64", hook, 1);
+		setenv("INTEL_ITTNOTIFY_GROUPS", "all", 1);
+		setenv("OMP_NUM_THREADS", "2", 1);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl("build/tests/app-prims", "app-prims", "6", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) || hook_data_read(map, size, &d)) {
+		ok(0, "count_every: the command runs and its record is read");
+		goto out;
+	}
+	for (i = 0; i < d.nexecs; i++) {
+		uint64_t sum = 0;
+
+		for (w = 0; w < d.nworkers; w++)
+			sum += d.counts[((size_t)w * d.nexecs + i) * d.nevents];
+		right &= (sum > 0) == cp_hook_counted(i, 4, 5);
+	}
+	ok(d.nexecs == 30 && right, "count_every 4, blocks of 5: task-clock read in executions 0-4 and 20-24 only");
+	hook_data_release(&d);
+out:
+	munmap(map, size);
+	close(fd);
+}
+
 int main(void)
 {
 	static const char *const modes[][3] = {
@@ -167,6 +227,7 @@ int main(void)
 	}
 	test_events_fail_open(hook);
 	test_recreate(hook);
+	test_count_every(hook);
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		struct app_opts o = {
 			.argc = modes[m][2] ? 3 : 2, .argv = modes[m], .pin = "compact",

@@ -4,6 +4,7 @@
  * and its rows from a synthetic record, and a fuzzed record that must be
  * refused or read without a crash, never trusted.
  */
+#include <math.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,85 @@ static void test_rows(void)
 	close(r.fd);
 }
 
+/*
+ * Events read with read(2) only in the executions cp_hook_counted() picks
+ * (one block of 6 in 2 here): each row is scaled by its executions over its
+ * counted ones; an event a worker read with rdpmc is counted in all.
+ */
+static void test_sampled(void)
+{
+	struct perf_event_attr a = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
+				     .config = PERF_COUNT_SW_TASK_CLOCK };
+	struct cp_hook_header *h;
+	struct cp_hook_exec *e;
+	struct cp_hook_worker *w;
+	struct hook_data d;
+	struct cp_run *run;
+	uint64_t *counts, i, t = 1000000;
+	void *map;
+	size_t size;
+	int fd, col, r, ok_rows = 1, seen = 0;
+
+	if (hook_record_create_events(64, &a, 1, &fd, &map, &size)) {
+		ok(0, "a record with one event");
+		return;
+	}
+	h = map;
+	e = (void *)((char *)map + h->execs_off);
+	w = (void *)((char *)map + h->workers_off);
+	counts = (void *)((char *)map + h->counts_off);
+	{
+		struct cp_hook_prim *p = (void *)((char *)map + h->prims_off);
+		static const int nchw[] = { 0, 1, 2, 3 };
+
+		for (r = 0; r < 3; r++) {
+			p[r].ready = 1;
+			p[r].kind = dnnl_convolution;
+			p[r].src = p[r].dst = md_plain(1, 16, 8 << r, 8 << r, nchw);
+		}
+	}
+	h->nprims = 3;
+	h->nworkers = 2;
+	h->count_every = 2;
+	h->count_block = 6;
+	w[0].tid = 1, w[1].tid = 2;
+	w[1].ev_rdpmc = 1;	/* worker 1 read it with rdpmc: in every execution */
+	for (i = 0; i < 32; i++) {
+		uint64_t v = 10 * (i % 3 + 1);
+
+		e[i].prim = (uint32_t)(i % 3);
+		e[i].begin_ns = t;
+		e[i].end_ns = t += 1000;
+		t += 100;
+		counts[(0 * h->max_execs + i)] = cp_hook_counted(i, 2, 6) ? v : 0;
+		counts[(1 * h->max_execs + i)] = v;
+	}
+	h->nexecs = 32;
+	run = cp_run_new();
+	col = cp_run_add_event(run, "task-clock", "software", 1, NULL);
+	is_int(hook_data_read(map, size, &d), 0, "a sampled record is read");
+	d.ev_col[0] = col;
+	is_int(app_fill_run(&d, 3, run), 0, "rows are made");
+	is_int(run->nlayers, 3, "three rows");
+	/* a row's executions count 10, 20 or 30 each, whichever position it is */
+	for (r = 0; r < run->nlayers && run->thread_counts; r++) {
+		double w0 = *cp_run_thread_count(run, r, 0, col);
+
+		ok_rows &= fabs(*cp_run_count(run, r, col) - 2 * w0) < 1e-9 &&
+			   fabs(w0 - 10 * round(w0 / 10)) < 1e-9;
+		seen |= 1 << (int)round(w0 / 10);
+	}
+	ok_rows &= seen == (1 << 1 | 1 << 2 | 1 << 3);
+	ok(ok_rows, "each row: the counted executions' mean, per worker and in all");
+	is_near(run->total_counts[col], 120, 1e-9, "the rows add up to the total");
+	/* periods 3..9 kept: executions 9..29, of which 12..17 and 24..29 counted */
+	is_near(run->events[col].running_ratio, 12.0 / 21, 1e-9, "running_ratio: the share counted");
+	hook_data_release(&d);
+	cp_run_free(run);
+	munmap(map, size);
+	close(fd);
+}
+
 static void test_refused(void)
 {
 	struct hook_data d;
@@ -263,6 +343,7 @@ int main(void)
 {
 	test_names();
 	test_rows();
+	test_sampled();
 	test_refused();
 	test_fuzz();
 	return done_testing();
