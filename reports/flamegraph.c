@@ -364,7 +364,10 @@ int flamegraph_svg(const struct cp_run *run, const struct folded *f,
 	double height, legend_y;
 	int i, unmatched = 0, legend_rows;
 
-	snprintf(label, sizeof(label), "%s %dx%d", run->model, run->width, run->height);
+	if (run->command_argc)	/* a command has no input size of its own */
+		snprintf(label, sizeof(label), "%s", run->model);
+	else
+		snprintf(label, sizeof(label), "%s %dx%d", run->model, run->width, run->height);
 	tree_add(&t, "root", label, 0, -1);
 	for (i = 0; i < f->n; i++)
 		tree_put(&t, run, &f->stacks[i], 0);

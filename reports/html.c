@@ -464,7 +464,10 @@ int html_diff_write(const struct diff_view *d, FILE *fp)
 		esc(fp, r[i]->time);
 		fputs(", ", fp);
 		esc(fp, r[i]->model);
-		fprintf(fp, " %dx%d, batch %d, ", r[i]->width, r[i]->height, r[i]->batch);
+		if (r[i]->command_argc)
+			fputs(" (a command), ", fp);
+		else
+			fprintf(fp, " %dx%d, batch %d, ", r[i]->width, r[i]->height, r[i]->batch);
 		esc(fp, r[i]->precision);
 		fputs(", ", fp);
 		esc(fp, r[i]->layout);

@@ -126,7 +126,10 @@ static void runs_table(const struct machines_cmp *m, FILE *fp, enum cp_format fm
 		table_set(t, 1, "%lld", (long long)run->id);
 		table_set(t, 2, "%d", r->host + 1);
 		table_set(t, 3, "%s", run->model);
-		table_set(t, 4, "%dx%d", run->width, run->height);
+		if (run->width > 0)
+			table_set(t, 4, "%dx%d", run->width, run->height);
+		else	/* a command run: no input size of its own */
+			table_set(t, 4, "-");
 		table_set(t, 5, "%d", run->batch);
 		table_set(t, 6, "%s", run->precision);
 		table_set(t, 7, "%d", run->threads);

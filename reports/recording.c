@@ -116,11 +116,17 @@ int runs_render(const struct store_run_info *v, int n, const char *path,
 			table_set(t, 0, "%lld", (long long)v[i].id);
 			table_set(t, 1, "%s", v[i].time);
 			table_set(t, 2, "%s", v[i].model);
-			table_set(t, 3, "%dx%d", v[i].width, v[i].height);
-			table_set(t, 4, "%d", v[i].batch);
 			table_set(t, 5, "%s", v[i].precision);
 			table_set(t, 6, "%s", v[i].layout);
-			table_set(t, 7, "%s", v[i].fusion ? "on" : "off");
+			if (v[i].width > 0) {
+				table_set(t, 3, "%dx%d", v[i].width, v[i].height);
+				table_set(t, 4, "%d", v[i].batch);
+				table_set(t, 7, "%s", v[i].fusion ? "on" : "off");
+			} else {	/* a command run: its own input, batch and fusion */
+				table_set(t, 3, "-");
+				table_set(t, 4, "-");
+				table_set(t, 7, "-");
+			}
 			table_set(t, 8, "%d", v[i].threads);
 			table_set(t, 9, "%d", v[i].nlayers);
 			if (isnan(v[i].latency_ms))

@@ -65,6 +65,7 @@ int cli_app_run(const struct profile_opts *p, int cmd_argc, const char **cmd_arg
 		.argc = cmd_argc, .argv = cmd_argv, .pin = p->pin, .threads = p->threads,
 		.node = p->node, .warmup = p->warmup, .events = p->events,
 		.ebpf_parts = p->ebpf_parts, .count_every = p->count_every,
+		.timeline = p->timeline,
 	};
 	int err = app_run(&o, cmdline, run);
 

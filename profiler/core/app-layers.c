@@ -589,3 +589,40 @@ int app_exec_rows(const struct hook_data *d, int warmup, int32_t *rows, int32_t 
 	free(row_of);
 	return 0;
 }
+
+void app_timeline(const struct hook_data *d, int warmup, int n, struct cp_run *run)
+{
+	int32_t *rows, *all;
+	uint64_t i, t0 = 0;
+	uint32_t w;
+	int it = -1, worker = 0;
+	double div;
+
+	if (strcmp(run->grouping, "sequence") != 0 || n <= 0 || !d->nexecs)
+		return;
+	for (w = 0; w < d->nworkers; w++)	/* the main thread, where PyTorch calls */
+		if (d->workers[w].tid == d->hdr.pid)
+			worker = (int)w;
+	rows = xmalloc(d->nexecs * sizeof(*rows));
+	all = xmalloc(d->nexecs * sizeof(*all));
+	if (app_exec_rows(d, warmup, rows, all, &div) == 0)
+		for (i = 0; i < d->nexecs; i++) {
+			const struct cp_hook_exec *e = &d->execs[i];
+			struct cp_slice s;
+
+			if (rows[i] < 0 || (it < 0 && rows[i] != 0))
+				continue;
+			if (rows[i] == 0 && ++it >= n)
+				break;
+			if (it == 0 && rows[i] == 0)
+				t0 = e->begin_ns;
+			s.iteration = it;
+			s.layer = rows[i];
+			s.worker = worker;
+			s.begin_us = (double)(e->begin_ns - t0) / 1e3;
+			s.dur_us = (double)(e->end_ns - e->begin_ns) / 1e3;
+			cp_run_add_slice(run, &s);
+		}
+	free(rows);
+	free(all);
+}

@@ -429,6 +429,8 @@ int app_run(const struct app_opts *o, const char *cmdline, struct cp_run **out)
 		goto out;
 	}
 	note_limits(run, &d);
+	if (o->timeline)
+		app_timeline(&d, o->warmup, o->timeline, run);
 	err = app_ebpf_collect(&eb, &d, o->warmup, run);
 	if (err)
 		goto out;

@@ -30,6 +30,7 @@ struct app_opts {
 	int node;
 	int warmup;			/* periods dropped */
 	size_t max_execs;		/* capacity of the record; 0: default */
+	int timeline;			/* record --timeline: periods kept as slices, 0: none */
 	int count_every;		/* events without rdpmc: one block of executions in this
 					   many (0: APP_COUNT_EVERY, 1: every execution) */
 	const char *events;		/* -e as given, NULL: none asked for */
@@ -82,6 +83,15 @@ void hook_data_release(struct hook_data *d);
  * primitive was recorded (cp_error() says why).
  */
 int app_fill_run(const struct hook_data *d, int warmup, struct cp_run *run);
+
+/*
+ * record --timeline of a command run: the first @n kept periods'
+ * executions as slices on the calling thread's track (where each primitive
+ * begins and ends; the main thread's worker, else worker 0). The other
+ * workers' task times are summed in the record, not kept: no slices.
+ * Nothing without a period.
+ */
+void app_timeline(const struct hook_data *d, int warmup, int n, struct cp_run *run);
 
 /*
  * The row of each execution as app_fill_run() makes them: @rows[e] for the

@@ -562,8 +562,9 @@ CP_EXPORT dnnl_status_t dnnl_primitive_execute(const_dnnl_primitive_t prim, dnnl
 		return dnnl.execute(prim, stream, nargs, args);
 	}
 	id = prim_id(prim);
-	idx = __atomic_fetch_add(&rec->nexecs, 1, __ATOMIC_RELAXED);
-	if (id >= 0 && idx < rec->max_execs) {
+	/* no id (the table is full, or no descriptor): the execution is not recorded */
+	idx = id >= 0 ? __atomic_fetch_add(&rec->nexecs, 1, __ATOMIC_RELAXED) : UINT64_MAX;
+	if (idx < rec->max_execs) {
 		e = &execs[idx];
 		e->prim = (uint32_t)id;
 		e->begin_ns = now_ns();

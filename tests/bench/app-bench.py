@@ -16,6 +16,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CP = os.path.join(TOP, "convprof")
@@ -49,10 +50,50 @@ def run(cmd, env=None):
     return p
 
 
+def bpf_progs():
+    try:
+        out = subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True,
+                             text=True).stdout
+        return {p["id"]: p.get("run_time_ns", 0) for p in json.loads(out or "[]")}
+    except (OSError, ValueError):
+        return {}
+
+
+def run_bpf_stats(cmd, env):
+    """The command's stderr and the run time of the eBPF programs loaded while
+    it ran (kernel.bpf_stats_enabled, bpftool polled until it ends), or None."""
+    stats = "/proc/sys/kernel/bpf_stats_enabled"
+    try:
+        with open(stats) as f:
+            old = f.read().strip()
+        with open(stats, "w") as f:
+            f.write("1")
+    except OSError:
+        return run(cmd, env).stderr, None
+    before = set(bpf_progs())
+    seen = {}
+    try:
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+        while p.poll() is None:
+            for k, v in bpf_progs().items():
+                if k not in before:
+                    seen[k] = max(seen.get(k, 0), v)
+            time.sleep(0.25)
+        err = p.stderr.read()
+    finally:
+        with open(stats, "w") as f:
+            f.write(old)
+    return err, sum(seen.values()) if seen else None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--forwards", type=int, default=10)
+    # long enough that --count-every's blocks cycle (8 x 4096 executions)
+    ap.add_argument("--inproc-forwards", type=int, default=320)
+    ap.add_argument("--no-inproc", action="store_true", help="only the runs across processes")
     a = ap.parse_args()
     # the same pinning convprof gives the command, for every configuration
     env = dict(os.environ, OMP_NUM_THREADS="2", OMP_PLACES="{0},{1}", OMP_PROC_BIND="close")
@@ -70,7 +111,7 @@ def main():
         "ONEDNN_VERBOSE=1": lambda: run(script, dict(env, ONEDNN_VERBOSE="1")),
         "torch.profiler": lambda: run(script + ["profiler"], env),
     }
-    alt = script + ["alternate"]
+    alt = [PY, SCRIPT, str(a.inproc_forwards), "alternate"]
     inproc_cfg = {
         "time path": [CP, "stat", "-t", "2", "--ebpf", "none", "-e", "none", "--warmup", "2",
                       "--format", "json", "--"] + alt,
@@ -80,14 +121,21 @@ def main():
         "+ all eBPF": [CP, "stat", "-t", "2", "--ebpf", "all",
                        "-e", "task-clock,page-faults,context-switches", "--warmup", "2",
                        "--format", "json", "--"] + alt,
+        "sw, --count-every 1": [CP, "stat", "-t", "2", "--ebpf", "none", "--count-every", "1",
+                                "-e", "task-clock,page-faults,context-switches", "--warmup", "2",
+                                "--format", "json", "--"] + alt,
     }
     inproc = {k: [] for k in inproc_cfg}
+    bpf_share = []
     res = {k: [] for k in configs}
     cpu = {k: [] for k in configs}
     agree, conv_cp, convre_cp, conv_tp = [], [], [], []
+    names = list(configs)
     for r in range(a.rounds):
-        for name, fn in configs.items():
-            p = fn()
+        # each round in another order: what runs first after a big process
+        # exits (page cache, compaction) is slower here, whichever it is
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            p = configs[name]()
             f = forward_ms(p.stderr)
             res[name].append(f)
             cpu[name].append(p.cpu_s)
@@ -102,8 +150,16 @@ def main():
                 m = re.search(r"profiler_conv_ms ([0-9.]+)", p.stderr)
                 if m:
                     conv_tp.append(float(m.group(1)))
-        for name, cmd in inproc_cfg.items():
-            m = re.search(r"hook_ratio ([0-9.]+)", run(cmd, env).stderr)
+        for name, cmd in ([] if a.no_inproc else inproc_cfg.items()):
+            if name == "+ all eBPF":
+                err, ns = run_bpf_stats(cmd, env)
+                fm = forward_ms(err)
+                if ns is not None and fm:
+                    # over every forward, recorded or paused, and the import: at most this
+                    bpf_share.append(ns / 1e6 / (a.inproc_forwards * fm))
+            else:
+                err = run(cmd, env).stderr
+            m = re.search(r"hook_ratio ([0-9.]+)", err)
             inproc[name].append(float(m.group(1)))
         print("round %d: %s" % (r + 1, ", ".join("%s %.1f" % (k, v[-1]) for k, v in res.items())),
               file=sys.stderr)
@@ -116,10 +172,16 @@ def main():
         cr, _ = quartiles([x / b for x, b in zip(cpu[k], cpu["unprofiled"])])
         print("%-20s %11.2f %+9.1f%% (%4.1f%%) %+16.1f%%" % (k, statistics.median(v), (rr - 1) * 100,
                                                           iqr * 100, (cr - 1) * 100))
-    print("inside one process, recorded vs paused forwards (%d pairs a round):" % (a.forwards // 2))
+    print("inside one process, recorded vs paused forwards (%d pairs a round):"
+          % (a.inproc_forwards // 2))
     for k, v in inproc.items():
+        if not v:
+            continue
         rr, iqr = quartiles(v)
         print("  %-18s %+9.2f%% (IQR of the rounds %.2f%%)" % (k, (rr - 1) * 100, iqr * 100))
+    if bpf_share:
+        print("  the eBPF programs' own run time (kernel.bpf_stats_enabled): at most %.2f%% of the"
+              " forwards' time" % (statistics.median(bpf_share) * 100))
     print("convprof per-period latency / script's forward time: %.3f (median)"
           % statistics.median(agree))
     if conv_tp:

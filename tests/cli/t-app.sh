@@ -246,6 +246,19 @@ ok "report: the calls of grouping primitive come back" sh -c \
 	'echo "$1" | jq -e ".grouping == \"primitive\" and ([.layers[].calls] | add) == 5" >/dev/null' _ "$out"
 run "$CP" diff -i "$DB" 1 2
 ok "diff compares two command runs" test "$status" -eq 0
+DB2="$TMP/app-tl.db"
+ok "record --timeline -- app-prims" $CP record -q -t 2 --timeline -o "$DB2" -- "$PRIMS" 20
+run "$CP" report -i "$DB2" --format html -o "$TMP/app.html"
+ok "the HTML report's title names the command, not a model's size" sh -c \
+	'[ "$1" -eq 0 ] && grep -q "<title>convprof: command .*app-prims 20" "$2" && ! grep -q "0x0" "$2"' _ "$status" "$TMP/app.html"
+run "$CP" report -i "$DB2" --format chrome -o "$TMP/app-trace.json"
+ok "the Chrome trace's process is named by the command" sh -c \
+	'jq -e "[.traceEvents[] | select(.name == \"process_name\") | .args.name][0] | test(\"command .*app-prims 20\")" "$1" >/dev/null' _ "$TMP/app-trace.json"
+jq_ok "... and its slices are the calling thread's executions of 3 periods, 5 a period" "$TMP/app-trace.json" \
+	'[.traceEvents[] | select(.ph == "X")] | length == 15 and all(.[]; .tid == 1 and .dur > 0)'
+run "$CP" report -i "$DB2" --list
+ok "report --list: a command run has no size, batch or fusion of its own" sh -c \
+	'echo "$1" | grep -qE "^ +1 +[0-9TZ:-]+ +app-prims +- +- +f32 +- "' _ "$out"
 run $CP record -q -t 2 -o "$DB" -- "$PRIMS" 20 crash
 ok "record -- a crashing command: exits 139 after storing what ran" test "$status" -eq 139
 run "$CP" report -i "$DB" --format json
