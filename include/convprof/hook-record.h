@@ -55,6 +55,8 @@
 #define CP_HOOK_ENV_BPF		"CONVPROF_HOOK_BPF"
 #define CP_HOOK_MAX_DIMS	6
 #define CP_HOOK_MAX_EVENTS	8
+#define CP_HOOK_IMPL_ITT_ONLY	"(seen by ITT only)"	/* impl of an execution that only
+					   oneDNN's ITT task showed: kind alone */
 #define CP_HOOK_COUNT_BLOCK	4096	/* >= a forward pass's primitives, so that a block
 					   counts each of them */
 

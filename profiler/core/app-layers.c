@@ -201,6 +201,10 @@ static void layer_name(const struct cp_hook_prim *p, const struct cp_layer_rec *
 	int kw = p->spatial ? p->kernel[p->spatial - 1] : 0;
 	int st = p->spatial ? p->stride[p->spatial - 1] : 0;
 
+	if (!p->src.ndims && !p->dst.ndims) {	/* known by its kind alone (ITT only) */
+		snprintf(buf, len, "%s", l->kind);
+		return;
+	}
 	switch (p->kind) {
 	case dnnl_convolution:
 	case dnnl_deconvolution:

@@ -208,6 +208,17 @@ static void describe_end(struct cp_run *run, int status)
 	}
 }
 
+/* Were the executions seen by oneDNN's ITT tasks alone (hook.c, itt_exec_begin)? */
+static int itt_only(const struct hook_data *d)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->nprims; i++)
+		if (d->prim_ok[i] && strcmp(d->prims[i].impl, CP_HOOK_IMPL_ITT_ONLY) != 0)
+			return 0;
+	return d->nprims > 0;
+}
+
 static void note_limits(struct cp_run *run, const struct hook_data *d)
 {
 	size_t n = 0;
@@ -225,6 +236,15 @@ static void note_limits(struct cp_run *run, const struct hook_data *d)
 		n += (size_t)snprintf(run->app_note + n, sizeof(run->app_note) - n,
 				      "%smore than %u distinct primitives: the executions of the others are not counted",
 				      n ? "; " : "", d->hdr.max_prims);
+	if (itt_only(d)) {
+		snprintf(run->backend_reason, sizeof(run->backend_reason),
+			 "oneDNN's ITT tasks only: its dnnl_primitive_execute was out of LD_PRELOAD's reach");
+		if (n < sizeof(run->app_note))
+			n += (size_t)snprintf(run->app_note + n, sizeof(run->app_note) - n,
+					      "%soneDNN is linked where LD_PRELOAD cannot reach it (statically?): "
+					      "rows by primitive kind and position, no formats, shapes or FLOPs",
+					      n ? "; " : "");
+	}
 	if (!d->nworkers && n < sizeof(run->app_note))
 		snprintf(run->app_note + n, sizeof(run->app_note) - n,
 			 "%soneDNN reported no ITT tasks (ONEDNN_ITT_TASK_LEVEL=0?): no per-worker busy time",

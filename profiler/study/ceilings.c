@@ -132,6 +132,8 @@ int ceilings_for_run(const struct cp_run *run, struct store *st,
 
 	memset(out, 0, sizeof(*out));
 	memset(&mc, 0, sizeof(mc));
+	if (!run->precision[0])
+		return cp_error(-EINVAL, "no convolution of a known data type");
 	if (precision_of(run->precision, &prec))
 		return cp_error(-EINVAL, "no ceiling for precision '%s'", run->precision);
 	err = ceilings_load(st, cache, policy, &mc, &where);
@@ -152,6 +154,8 @@ int ceilings_for_recorded_run(const struct cp_run *run, struct store *st,
 
 	memset(out, 0, sizeof(*out));
 	memset(&mc, 0, sizeof(mc));
+	if (!run->precision[0])
+		return cp_error(-EINVAL, "no convolution of a known data type");
 	if (precision_of(run->precision, &prec))
 		return cp_error(-EINVAL, "no ceiling for precision '%s'", run->precision);
 	err = from_store_key(st, NULL, &mc);

@@ -48,6 +48,20 @@ jq_ok "re-created primitives: the same five rows, FLOPs exact" "$TMP/r.json" \
 	  "conv1x1/1 32>32 16x16 #1", "reorder nchw>nhwc 32x16x16 #1", "maxpool2x2/2 32 16x16 #1"] and
 	 [.layers[].flops] == [884736, 2359296, 524288, 0, 0] and .periods == 20'
 
+# oneDNN out of LD_PRELOAD's reach (app-prims bypass calls libdnnl's own
+# dnnl_primitive_execute, as a statically linked oneDNN is called): the
+# rows come from oneDNN's ITT tasks, by kind and position
+$STAT -- "$PRIMS" 20 bypass >"$TMP/b.json" 2>"$TMP/b.err"
+ok "stat -- app-prims bypass exits 0" test $? -eq 0
+jq_ok "ITT only: the five rows by kind and position, the period found" "$TMP/b.json" \
+	'[.layers[].name] == ["conv #1", "conv #2", "conv #3", "reorder #1", "pool #1"] and
+	 all(.layers[]; .impl == "(seen by ITT only)" and .time_ms > 0) and
+	 .grouping == "sequence" and .periods == 20'
+jq_ok "... busy time per worker, and the note says why there are no shapes" "$TMP/b.json" \
+	'all(.layers[]; .workers[0].busy_ms > 0) and (.note | test("LD_PRELOAD cannot reach"))'
+$CP stat -t 2 --ebpf none -- "$PRIMS" 20 bypass 2>/dev/null | grep -q "^backend: hook (oneDNN's ITT tasks only"
+ok "... and the text's backend line says so" test $? -eq 0
+
 # -e: each worker counts on itself at every ITT task (read(2) for software events)
 $STAT -e task-clock,page-faults,cycles -- "$PRIMS" 20 >"$TMP/e.json" 2>"$TMP/e.err"
 ok "stat -e -- app-prims exits 0" test $? -eq 0
