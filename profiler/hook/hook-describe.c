@@ -41,9 +41,9 @@ static struct {
  * cache (PyTorch creates a new one for every execution): the cached
  * implementation's descriptor, whose memory descriptors and attributes are
  * members of it, at the same addresses for as long as it lives. Those
- * addresses, with the kind and the implementation, name it; the shapes and
- * formats its entry recorded tell it from a later one allocated where an
- * evicted one was (dynamic shapes overflow the cache). Without the cache
+ * addresses, with the kind and the implementation, name it; a hash of the
+ * shapes and formats its description took tells it from a later one
+ * allocated where an evicted one was (dynamic shapes overflow the cache). Without the cache
  * (ONEDNN_PRIMITIVE_CACHE_CAPACITY=0) every execution misses and is
  * described in full.
  */
@@ -59,6 +59,7 @@ struct pd_slot {
 	uint64_t hash;		/* 0: empty */
 	int32_t id;		/* id + 1; 0: being filled */
 	int32_t reserved;
+	uint64_t print[3];	/* md_print() of src, weights, dst */
 	struct pd_key key;
 };
 
@@ -363,42 +364,39 @@ static uint64_t pd_hash(const struct pd_key *k)
 	return h | 1;	/* 0 marks an empty slot */
 }
 
-/* Does @md still say what @have recorded? The fields md_copy() took, no more. */
-static int md_same(const struct cp_hook_md *have, const dnnl_memory_desc_t *md)
+/*
+ * What of @md its description took (md_copy()), hashed: a few of its cache
+ * lines, and one word to keep. 1 for no descriptor.
+ */
+static uint64_t md_print(const dnnl_memory_desc_t *md)
 {
-	int i, n;
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	int i, n, nb;
 
 	if (!md || md->ndims <= 0)
-		return have->ndims == 0;
-	n = md->ndims < CP_HOOK_MAX_DIMS ? md->ndims : CP_HOOK_MAX_DIMS;
-	if (have->ndims != n || have->data_type != (int32_t)md->data_type ||
-	    have->format_kind != (int32_t)md->format_kind)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (have->dims[i] != md->dims[i])
-			return 0;
-	if (md->format_kind != dnnl_blocked)
 		return 1;
+	n = md->ndims < CP_HOOK_MAX_DIMS ? md->ndims : CP_HOOK_MAX_DIMS;
+	h = mix(h, (uint64_t)(uint32_t)n << 32 | (uint32_t)md->data_type);
+	h = mix(h, (uint64_t)(uint32_t)md->format_kind);
 	for (i = 0; i < n; i++)
-		if (have->strides[i] != md->format_desc.blocking.strides[i])
-			return 0;
-	n = md->format_desc.blocking.inner_nblks < CP_HOOK_MAX_DIMS ?
-	    md->format_desc.blocking.inner_nblks : CP_HOOK_MAX_DIMS;
-	if (have->inner_nblks != n)
-		return 0;
+		h = mix(h, (uint64_t)md->dims[i]);
+	if (md->format_kind != dnnl_blocked)
+		return h;
 	for (i = 0; i < n; i++)
-		if (have->inner_blks[i] != (int32_t)md->format_desc.blocking.inner_blks[i] ||
-		    have->inner_idxs[i] != (int32_t)md->format_desc.blocking.inner_idxs[i])
-			return 0;
-	return 1;
+		h = mix(h, (uint64_t)md->format_desc.blocking.strides[i]);
+	nb = md->format_desc.blocking.inner_nblks < CP_HOOK_MAX_DIMS ?
+	     md->format_desc.blocking.inner_nblks : CP_HOOK_MAX_DIMS;
+	h = mix(h, (uint64_t)nb);
+	for (i = 0; i < nb; i++)
+		h = mix(h, (uint64_t)md->format_desc.blocking.inner_blks[i] << 8 ^
+			   (uint64_t)md->format_desc.blocking.inner_idxs[i]);
+	return h;
 }
 
-static int pd_same(const struct pd_slot *e, int32_t id, const struct pd_key *k)
+static int pd_same(const struct pd_slot *e, const struct pd_key *k)
 {
-	const struct cp_hook_prim *p = &prims[id];
-
-	return memcmp(&e->key, k, sizeof(*k)) == 0 && md_same(&p->src, k->md[0]) &&
-	       md_same(&p->wei, k->md[1]) && md_same(&p->dst, k->md[2]);
+	return memcmp(&e->key, k, sizeof(*k)) == 0 && e->print[0] == md_print(k->md[0]) &&
+	       e->print[1] == md_print(k->md[1]) && e->print[2] == md_print(k->md[2]);
 }
 
 /*
@@ -426,7 +424,7 @@ int32_t hook_prim_id(const_dnnl_primitive_t prim)
 		k = __atomic_load_n(&pds[s].hash, __ATOMIC_ACQUIRE);
 		if (k == h) {
 			id = __atomic_load_n(&pds[s].id, __ATOMIC_ACQUIRE) - 1;
-			if (id >= 0 && pd_same(&pds[s], id, &key))
+			if (id >= 0 && pd_same(&pds[s], &key))
 				return id;
 			continue;	/* being filled, or another one */
 		}
@@ -446,6 +444,8 @@ int32_t hook_prim_id(const_dnnl_primitive_t prim)
 	id = desc_id(&tmp);
 	if (e && id >= 0) {
 		e->key = key;
+		for (i = 0; i < 3; i++)
+			e->print[i] = md_print(key.md[i]);
 		__atomic_store_n(&e->id, id + 1, __ATOMIC_RELEASE);
 	}
 	return id;

@@ -124,6 +124,9 @@ def main():
         "sw, --count-every 1": [CP, "stat", "-t", "2", "--ebpf", "none", "--count-every", "1",
                                 "-e", "task-clock,page-faults,context-switches", "--warmup", "2",
                                 "--format", "json", "--"] + alt,
+        # the anchors, toggled the same way inside one process
+        "ONEDNN_VERBOSE": [PY, SCRIPT, str(a.inproc_forwards), "alternate-verbose"],
+        "torch.profiler": [PY, SCRIPT, str(a.inproc_forwards), "alternate-profiler"],
     }
     inproc = {k: [] for k in inproc_cfg}
     bpf_share = []
@@ -159,7 +162,7 @@ def main():
                     bpf_share.append(ns / 1e6 / (a.inproc_forwards * fm))
             else:
                 err = run(cmd, env).stderr
-            m = re.search(r"hook_ratio ([0-9.]+)", err)
+            m = re.search(r"alt_ratio ([0-9.]+)", err)
             inproc[name].append(float(m.group(1)))
         print("round %d: %s" % (r + 1, ", ".join("%s %.1f" % (k, v[-1]) for k, v in res.items())),
               file=sys.stderr)
@@ -172,7 +175,7 @@ def main():
         cr, _ = quartiles([x / b for x, b in zip(cpu[k], cpu["unprofiled"])])
         print("%-20s %11.2f %+9.1f%% (%4.1f%%) %+16.1f%%" % (k, statistics.median(v), (rr - 1) * 100,
                                                           iqr * 100, (cr - 1) * 100))
-    print("inside one process, recorded vs paused forwards (%d pairs a round):"
+    print("inside one process, forwards with the tool on vs off (%d pairs a round):"
           % (a.inproc_forwards // 2))
     for k, v in inproc.items():
         if not v:
