@@ -21,6 +21,16 @@ static int precision_of(const char *p, enum machine_prec *out)
 	return 0;
 }
 
+/* The ceiling @run compares with; -EINVAL with cp_error() saying why not. */
+static int run_precision(const struct cp_run *run, enum machine_prec *out)
+{
+	if (!run->precision[0])
+		return cp_error(-EINVAL, "no convolution of a known data type");
+	if (precision_of(run->precision, out))
+		return cp_error(-EINVAL, "no ceiling for precision '%s'", run->precision);
+	return 0;
+}
+
 /* The newest ceilings kept in the recording file, of machine @key (NULL: any). */
 static int from_store_key(struct store *st, const char *key, struct machine_ceilings *mc)
 {
@@ -132,10 +142,8 @@ int ceilings_for_run(const struct cp_run *run, struct store *st,
 
 	memset(out, 0, sizeof(*out));
 	memset(&mc, 0, sizeof(mc));
-	if (!run->precision[0])
-		return cp_error(-EINVAL, "no convolution of a known data type");
-	if (precision_of(run->precision, &prec))
-		return cp_error(-EINVAL, "no ceiling for precision '%s'", run->precision);
+	if (run_precision(run, &prec))
+		return -EINVAL;
 	err = ceilings_load(st, cache, policy, &mc, &where);
 	if (err)
 		return err;
@@ -154,10 +162,8 @@ int ceilings_for_recorded_run(const struct cp_run *run, struct store *st,
 
 	memset(out, 0, sizeof(*out));
 	memset(&mc, 0, sizeof(mc));
-	if (!run->precision[0])
-		return cp_error(-EINVAL, "no convolution of a known data type");
-	if (precision_of(run->precision, &prec))
-		return cp_error(-EINVAL, "no ceiling for precision '%s'", run->precision);
+	if (run_precision(run, &prec))
+		return -EINVAL;
 	err = from_store_key(st, NULL, &mc);
 	if (err == -ENOENT) {
 		machine_ceilings_release(&mc);

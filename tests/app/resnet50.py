@@ -68,8 +68,8 @@ def loop():
             if toggle:
                 toggle(i % 2 == 0)
             forward(not toggle or i % 2 == 0)
-        if toggle:
-            toggle(False if alt == "alternate-verbose" else True)
+        if toggle:   # as the tool began: the hook recording, verbose off
+            toggle(alt == "alternate")
 
 
 if prof:

@@ -24,6 +24,38 @@
 #include "util/util.h"
 
 /*
+ * Run app-prims @n [@mode] with the hook and the record @fd, as app_run()
+ * starts a command (2 workers; @cache: ONEDNN_PRIMITIVE_CACHE_CAPACITY, NULL
+ * as it is); its wait status.
+ */
+static int run_prims(const char *hook, int fd, const char *cache, const char *n, const char *mode)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d", fd);
+		fcntl(fd, F_SETFD, 0);
+		setenv("CONVPROF_HOOK_FD", num, 1);
+		setenv("LD_PRELOAD", hook, 1);
+		setenv("INTEL_LIBITTNOTIFY64", hook, 1);
+		setenv("INTEL_ITTNOTIFY_GROUPS", "all", 1);
+		setenv("OMP_NUM_THREADS", "2", 1);
+		if (cache)
+			setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", cache, 1);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl("build/tests/app-prims", "app-prims", n, mode, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return status;
+}
+
+/*
  * The hook fails open on counters: an event no kernel knows (type 0x7fff)
  * cannot be opened by any worker; the command still runs and is recorded,
  * and each worker says why.
@@ -36,29 +68,12 @@ static void test_events_fail_open(const char *hook)
 	size_t size = 0;
 	int fd = -1, status = -1;
 	uint32_t w, opened = 0, failed = 0;
-	pid_t pid;
 
 	if (hook_record_create_events(1024, &bad, 1, &fd, &map, &size)) {
 		ok(0, "a record with one event");
 		return;
 	}
-	pid = fork();
-	if (pid == 0) {
-		char num[16];
-
-		snprintf(num, sizeof(num), "%d", fd);
-		fcntl(fd, F_SETFD, 0);
-		setenv("CONVPROF_HOOK_FD", num, 1);
-		setenv("LD_PRELOAD", hook, 1);
-		setenv("INTEL_LIBITTNOTIFY64", hook, 1);
-		setenv("INTEL_ITTNOTIFY_GROUPS", "all", 1);
-		setenv("OMP_NUM_THREADS", "2", 1);
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(126);
-		execl("build/tests/app-prims", "app-prims", "5", (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
+	status = run_prims(hook, fd, NULL, "5", NULL);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	   "an event the workers cannot open: the command runs as always");
 	is_int(hook_data_read(map, size, &d), 0, "... its record is read");
@@ -86,30 +101,11 @@ static void run_recreate(const char *hook, const char *capacity, struct hook_dat
 	void *map = NULL;
 	size_t size = 0;
 	int fd = -1, status = -1;
-	pid_t pid;
 
 	*rc = -1;
 	if (hook_record_create(1024, &fd, &map, &size))
 		return;
-	pid = fork();
-	if (pid == 0) {
-		char num[16];
-
-		snprintf(num, sizeof(num), "%d", fd);
-		fcntl(fd, F_SETFD, 0);
-		setenv("CONVPROF_HOOK_FD", num, 1);
-		setenv("LD_PRELOAD", hook, 1);
-		setenv("INTEL_LIBITTNOTIFY64", hook, 1);
-		setenv("INTEL_ITTNOTIFY_GROUPS", "all", 1);
-		setenv("OMP_NUM_THREADS", "2", 1);
-		if (capacity)
-			setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", capacity, 1);
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(126);
-		execl("build/tests/app-prims", "app-prims", "6", "recreate", (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
+	status = run_prims(hook, fd, capacity, "6", "recreate");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && hook_data_read(map, size, d) == 0)
 		*rc = 0;
 	munmap(map, size);
@@ -164,7 +160,6 @@ static void test_count_every(const char *hook)
 	int fd = -1, status = -1, right = 1;
 	uint64_t i;
 	uint32_t w;
-	pid_t pid;
 
 	if (hook_record_create_events(1024, &tc, 1, &fd, &map, &size)) {
 		ok(0, "a record with task-clock");
@@ -173,23 +168,7 @@ static void test_count_every(const char *hook)
 	h = map;
 	h->count_every = 4;
 	h->count_block = 5;
-	pid = fork();
-	if (pid == 0) {
-		char num[16];
-
-		snprintf(num, sizeof(num), "%d", fd);
-		fcntl(fd, F_SETFD, 0);
-		setenv("CONVPROF_HOOK_FD", num, 1);
-		setenv("LD_PRELOAD", hook, 1);
-		setenv("INTEL_LIBITTNOTIFY64", hook, 1);
-		setenv("INTEL_ITTNOTIFY_GROUPS", "all", 1);
-		setenv("OMP_NUM_THREADS", "2", 1);
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(126);
-		execl("build/tests/app-prims", "app-prims", "6", (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
+	status = run_prims(hook, fd, NULL, "6", NULL);
 	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) || hook_data_read(map, size, &d)) {
 		ok(0, "count_every: the command runs and its record is read");
 		goto out;
